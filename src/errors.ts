@@ -1,0 +1,100 @@
+/**
+ * Named error classes. Every message says what was expected, what was found, and what to do.
+ * Use {@link isNeuroconvError} to tell them apart without `instanceof` across package copies.
+ */
+
+export type NeuroconvErrorName =
+  | "SchemaError"
+  | "NWBValidationError"
+  | "BackendConfigurationError"
+  | "OutputPathError"
+  | "StorageError"
+  | "SourceDataError"
+  | "MetadataValidationError"
+  | "SourceArgumentsError";
+
+export abstract class NeuroconvError extends Error {
+  abstract override readonly name: NeuroconvErrorName;
+}
+
+/** A namespace or type definition is inconsistent (unknown type, duplicate definition, ...). */
+export class SchemaError extends NeuroconvError {
+  override readonly name = "SchemaError" as const;
+}
+
+/** One problem found by the pre-write checks. */
+export interface NWBProblem {
+  /** Path of the object in the file, e.g. `/acquisition/ElectricalSeries`. */
+  readonly objectPath: string;
+  /** The field (attribute, dataset, group or link) concerned, e.g. `data@unit`. */
+  readonly field: string;
+  readonly message: string;
+}
+
+/** The in-memory NWB file does not satisfy the schema; lists every problem at once. */
+export class NWBValidationError extends NeuroconvError {
+  override readonly name = "NWBValidationError" as const;
+  constructor(readonly problems: readonly NWBProblem[]) {
+    super(
+      `the NWB file is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems
+        .map((p) => `  - ${p.objectPath} ${p.field}: ${p.message}`)
+        .join("\n")}`,
+    );
+  }
+}
+
+/** A backend configuration that cannot be applied to a dataset. */
+export class BackendConfigurationError extends NeuroconvError {
+  override readonly name = "BackendConfigurationError" as const;
+  constructor(
+    readonly location: string,
+    reason: string,
+  ) {
+    super(`backend configuration of dataset '${location}': ${reason}`);
+  }
+}
+
+/** The output path cannot be written (exists without overwrite, is a directory, parent missing). */
+export class OutputPathError extends NeuroconvError {
+  override readonly name = "OutputPathError" as const;
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`cannot write '${path}': ${reason}`);
+  }
+}
+
+/** The storage engine failed to write or read an object. */
+export class StorageError extends NeuroconvError {
+  override readonly name = "StorageError" as const;
+  constructor(
+    readonly file: string,
+    readonly objectPath: string,
+    reason: string,
+  ) {
+    super(`${file}: ${objectPath}: ${reason}`);
+  }
+}
+
+/** A source file is missing, truncated or not what its format says it should be. */
+export class SourceDataError extends NeuroconvError {
+  override readonly name = "SourceDataError" as const;
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+export function isNeuroconvError<N extends NeuroconvErrorName>(
+  error: unknown,
+  name?: N,
+): error is NeuroconvError & { name: N } {
+  return (
+    error instanceof Error &&
+    typeof (error as NeuroconvError).name === "string" &&
+    (name === undefined ? error instanceof NeuroconvError : error.name === name)
+  );
+}

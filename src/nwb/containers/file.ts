@@ -1,0 +1,306 @@
+/**
+ * The NWB file root and the subject.
+ */
+import { randomUUID } from "node:crypto";
+import { Container, ProcessingModule, coreType } from "./base.js";
+import {
+  type Device,
+  type ElectrodeGroup,
+  type ElectrodeRegion,
+  type ElectrodeRow,
+  ElectrodesTable,
+} from "./ecephys.js";
+import { type IntervalRow, TimeIntervals, Units } from "./misc.js";
+import { GroupNode } from "./node.js";
+import { formatDatetime, localIsoNow } from "./time.js";
+
+/** Version of the NWB core schema this package writes. */
+export const NWB_VERSION = "2.7.0";
+
+export interface SubjectOptions {
+  readonly subject_id?: string;
+  /** "M", "F", "U" (unknown) or "O" (other). */
+  readonly sex?: string;
+  /** ISO 8601 duration such as "P30D", or a range "P30D/P35D". */
+  readonly age?: string;
+  /** "birth" (default) or "gestational". */
+  readonly age__reference?: "birth" | "gestational";
+  /** Latin binomial ("Mus musculus") or NCBI taxonomy URL. */
+  readonly species?: string;
+  readonly date_of_birth?: string | Date;
+  readonly description?: string;
+  readonly genotype?: string;
+  readonly strain?: string;
+  /** Weight with its unit, e.g. "0.02 kg". */
+  readonly weight?: string | number;
+}
+
+/**
+ * The subject of the experiment (`/general/subject`).
+ *
+ * @example
+ * ```ts
+ * nwbfile.subject = new Subject({ subject_id: "M001", sex: "M", age: "P30D", species: "Mus musculus" });
+ * ```
+ */
+export class Subject extends Container {
+  constructor(options: SubjectOptions) {
+    super("Subject", "subject");
+    const age = this.setDataset("age", options.age);
+    age?.setAttribute("reference", options.age__reference);
+    this.setDataset(
+      "date_of_birth",
+      options.date_of_birth === undefined ? undefined : formatDatetime(options.date_of_birth),
+    );
+    this.setDataset("description", options.description);
+    this.setDataset("genotype", options.genotype);
+    this.setDataset("sex", options.sex);
+    this.setDataset("species", options.species);
+    this.setDataset("strain", options.strain);
+    this.setDataset("subject_id", options.subject_id);
+    this.setDataset("weight", options.weight === undefined ? undefined : String(options.weight));
+  }
+}
+
+/** Descriptive fields of a session, stored under `/general` (all optional). */
+export interface GeneralOptions {
+  readonly experimenter?: string | readonly string[];
+  readonly experiment_description?: string;
+  readonly session_id?: string;
+  readonly institution?: string;
+  readonly lab?: string;
+  readonly keywords?: readonly string[];
+  readonly related_publications?: string | readonly string[];
+  readonly protocol?: string;
+  readonly notes?: string;
+  readonly pharmacology?: string;
+  readonly surgery?: string;
+  readonly virus?: string;
+  readonly data_collection?: string;
+  readonly stimulus?: string;
+  readonly slices?: string;
+  readonly source_script?: string;
+  readonly source_script_file_name?: string;
+}
+
+export interface NWBFileOptions extends GeneralOptions {
+  readonly session_description: string;
+  /** Unique identifier of this file; default: a new UUID. */
+  readonly identifier?: string;
+  /** Start of the session; an ISO 8601 string keeps its UTC offset as given. */
+  readonly session_start_time: string | Date;
+  /** Zero of all timestamps in the file; default: session_start_time. */
+  readonly timestamps_reference_time?: string | Date;
+  /** Creation time(s) of the file; default: now, in the local time zone. */
+  readonly file_create_date?: readonly (string | Date)[];
+}
+
+const ARRAY_FIELDS = new Set(["experimenter", "keywords", "related_publications"]);
+
+/**
+ * An NWB file in memory: the root group with its standard layout and helpers for the common objects.
+ * Bulk data stays lazy until the file is written with `configureAndWriteNwbfile`.
+ *
+ * @example
+ * ```ts
+ * const nwbfile = new NWBFile({ session_description: "open field", session_start_time: "2024-03-01T10:00:00-08:00" });
+ * nwbfile.addAcquisition(new TimeSeries({ name: "speed", data: [1, 2, 3], unit: "m/s", rate: 10 }));
+ * nwbfile.addTrial({ start_time: 0, stop_time: 1 });
+ * await configureAndWriteNwbfile(nwbfile, { nwbfilePath: "session.nwb" });
+ * ```
+ */
+export class NWBFile extends GroupNode {
+  constructor(options: NWBFileOptions) {
+    super("root", coreType("NWBFile"));
+    this.setAttribute("nwb_version", NWB_VERSION);
+    const start = formatDatetime(options.session_start_time);
+    this.setDataset("session_description", options.session_description);
+    this.setDataset("identifier", options.identifier ?? randomUUID());
+    this.setDataset("session_start_time", start, "utf8");
+    this.setDataset(
+      "timestamps_reference_time",
+      options.timestamps_reference_time === undefined
+        ? start
+        : formatDatetime(options.timestamps_reference_time),
+      "utf8",
+    );
+    this.setDataset(
+      "file_create_date",
+      (options.file_create_date ?? [localIsoNow()]).map(formatDatetime),
+      "utf8",
+    );
+    for (const name of ["acquisition", "analysis", "processing", "general"]) this.subgroup(name);
+    const stimulus = this.subgroup("stimulus");
+    stimulus.subgroup("presentation");
+    stimulus.subgroup("templates");
+    this.setGeneral(options);
+  }
+
+  /** Sets descriptive `/general` fields (experimenter, lab, institution, ...). */
+  setGeneral(fields: GeneralOptions): void {
+    const general = this.subgroup("general");
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === undefined || !GENERAL_FIELDS.has(key)) continue;
+      if (key === "source_script_file_name") continue;
+      const stored = ARRAY_FIELDS.has(key) && typeof value === "string" ? [value] : value;
+      const dataset = general.setDataset(key, stored as string | string[], "utf8");
+      if (key === "source_script")
+        dataset?.setAttribute("file_name", fields.source_script_file_name ?? "unknown");
+    }
+  }
+
+  get sessionStartTime(): string {
+    return this.datasetValue("session_start_time");
+  }
+
+  get identifier(): string {
+    return this.datasetValue("identifier");
+  }
+
+  /** Adds raw acquired data (a TimeSeries or any NWBDataInterface) under `/acquisition`. */
+  addAcquisition<T extends GroupNode>(object: T): T {
+    return this.subgroup("acquisition").add(object);
+  }
+
+  /** Adds a result of analysis under `/analysis`. */
+  addAnalysis<T extends GroupNode>(object: T): T {
+    return this.subgroup("analysis").add(object);
+  }
+
+  /** Adds a presented stimulus under `/stimulus/presentation`. */
+  addStimulus<T extends GroupNode>(object: T): T {
+    return this.subgroup("stimulus").subgroup("presentation").add(object);
+  }
+
+  /** Adds a stimulus template under `/stimulus/templates`. */
+  addStimulusTemplate<T extends GroupNode>(object: T): T {
+    return this.subgroup("stimulus").subgroup("templates").add(object);
+  }
+
+  /** Creates a processing module, or returns the existing one of that name. */
+  createProcessingModule(name: string, description: string): ProcessingModule {
+    const existing = this.subgroup("processing").get(name);
+    if (existing instanceof ProcessingModule) return existing;
+    return this.subgroup("processing").add(new ProcessingModule(name, description));
+  }
+
+  addDevice(device: Device): Device {
+    return this.subgroup("general").subgroup("devices").add(device);
+  }
+
+  /** The device of that name, if added. */
+  getDevice(name: string): Device | undefined {
+    return this.subgroup("general").subgroup("devices").get(name) as Device | undefined;
+  }
+
+  addElectrodeGroup(group: ElectrodeGroup): ElectrodeGroup {
+    return this.subgroup("general").subgroup("extracellular_ephys").add(group);
+  }
+
+  getElectrodeGroup(name: string): ElectrodeGroup | undefined {
+    const ephys = this.subgroup("general").get("extracellular_ephys");
+    return ephys instanceof GroupNode ? (ephys.get(name) as ElectrodeGroup | undefined) : undefined;
+  }
+
+  /** The electrodes table, created on first use. */
+  get electrodes(): ElectrodesTable {
+    const ephys = this.subgroup("general").subgroup("extracellular_ephys");
+    const existing = ephys.get("electrodes");
+    return existing instanceof ElectrodesTable ? existing : ephys.add(new ElectrodesTable());
+  }
+
+  /** Appends one electrode (channel) to the electrodes table and returns its row index. */
+  addElectrode(row: ElectrodeRow): number {
+    this.electrodes.addElectrode(row);
+    return this.electrodes.length - 1;
+  }
+
+  /** A reference to rows of the electrodes table, for an ElectricalSeries. */
+  createElectrodeRegion(rows: readonly number[], description: string): ElectrodeRegion {
+    const table = this.electrodes;
+    for (const row of rows) {
+      if (!Number.isInteger(row) || row < 0 || row >= table.length) {
+        throw new RangeError(`electrode row ${row} is not in the electrodes table (${table.length} rows)`);
+      }
+    }
+    return { table, rows, description };
+  }
+
+  /** The Units table (`/units`), created on first use and linked to the electrodes table when it exists. */
+  get units(): Units {
+    const existing = this.get("units");
+    if (existing instanceof Units) return existing;
+    const ephys = this.subgroup("general").get("extracellular_ephys");
+    const electrodes = ephys instanceof GroupNode ? ephys.get("electrodes") : undefined;
+    return this.add(new Units(electrodes instanceof ElectrodesTable ? { electrodes } : {}));
+  }
+
+  /** The subject; setting it replaces any previous one. */
+  get subject(): Subject | undefined {
+    return this.subgroup("general").get("subject") as Subject | undefined;
+  }
+
+  set subject(subject: Subject) {
+    this.subgroup("general").put(subject);
+  }
+
+  /** Adds a TimeIntervals table under `/intervals` (custom intervals such as "sleep_states"). */
+  addTimeIntervals(table: TimeIntervals): TimeIntervals {
+    return this.subgroup("intervals").add(table);
+  }
+
+  /** The table of that name under `/intervals`, created on first use. */
+  intervals(name: string, description: string): TimeIntervals {
+    const existing = this.subgroup("intervals").get(name);
+    return existing instanceof TimeIntervals
+      ? existing
+      : this.addTimeIntervals(new TimeIntervals(name, description));
+  }
+
+  get trials(): TimeIntervals {
+    return this.intervals("trials", "experimental trials");
+  }
+
+  get epochs(): TimeIntervals {
+    return this.intervals("epochs", "experimental epochs");
+  }
+
+  addTrial(row: IntervalRow): number {
+    return this.trials.addInterval(row);
+  }
+
+  addEpoch(row: IntervalRow): number {
+    return this.epochs.addInterval(row);
+  }
+
+  /** A group of `/general` that holds typed objects (optophysiology, optogenetics, intracellular_ephys). */
+  generalSection(name: "optophysiology" | "optogenetics" | "intracellular_ephys"): GroupNode {
+    return this.subgroup("general").subgroup(name);
+  }
+
+  private datasetValue(name: string): string {
+    const node = this.get(name);
+    if (node && "data" in node && node.data.kind === "scalar") return String(node.data.value);
+    throw new Error(`NWBFile has no ${name}`);
+  }
+}
+
+const GENERAL_FIELDS = new Set<string>([
+  "experimenter",
+  "experiment_description",
+  "session_id",
+  "institution",
+  "lab",
+  "keywords",
+  "related_publications",
+  "protocol",
+  "notes",
+  "pharmacology",
+  "surgery",
+  "virus",
+  "data_collection",
+  "stimulus",
+  "slices",
+  "source_script",
+  "source_script_file_name",
+]);

@@ -1,0 +1,121 @@
+/**
+ * Sorted units (spike times per unit) and time intervals (trials, epochs, custom intervals).
+ */
+import type { ElectrodeGroup, ElectrodesTable } from "./ecephys.js";
+import { coreType } from "./base.js";
+import { type ColumnSpec, DynamicTable } from "./table.js";
+
+/** Standard columns of the Units table (NWB 2.7.0); each is created on first use. */
+function unitColumns(electrodes?: ElectrodesTable): ColumnSpec[] {
+  return [
+    {
+      name: "spike_times",
+      description: "spike times of the unit, in seconds",
+      dtype: "float64",
+      index: true,
+    },
+    {
+      name: "obs_intervals",
+      description: "observation intervals [start, stop] of the unit, in seconds",
+      dtype: "float64",
+      index: true,
+    },
+    ...(electrodes
+      ? [
+          {
+            name: "electrodes",
+            description: "electrodes the unit was detected on",
+            index: true,
+            table: electrodes,
+          },
+        ]
+      : []),
+    { name: "electrode_group", description: "ElectrodeGroup the unit was detected on", dtype: "objectref" },
+    { name: "waveform_mean", description: "mean spike waveform of the unit, in volts", dtype: "float32" },
+    {
+      name: "waveform_sd",
+      description: "standard deviation of the spike waveform, in volts",
+      dtype: "float32",
+    },
+  ];
+}
+
+/** One unit; extra keys are custom columns (e.g. `quality`, `KSLabel`; add them first). */
+export interface UnitRow {
+  /** Spike times in seconds, on the session clock. */
+  readonly spike_times: readonly number[] | Float64Array;
+  readonly obs_intervals?: readonly (readonly [number, number])[];
+  /** Rows of the electrodes table. */
+  readonly electrodes?: readonly number[];
+  readonly electrode_group?: ElectrodeGroup;
+  readonly waveform_mean?: readonly number[] | readonly (readonly number[])[] | Float32Array;
+  readonly [column: string]: unknown;
+}
+
+/**
+ * Sorted units (`/units`), with ragged spike times stored column by column.
+ *
+ * @example
+ * ```ts
+ * nwbfile.units.addUnit({ spike_times: [0.1, 0.25, 1.3] });
+ * ```
+ */
+export class Units extends DynamicTable {
+  constructor(options: { name?: string; description?: string; electrodes?: ElectrodesTable } = {}) {
+    super(
+      {
+        name: options.name ?? "units",
+        description: options.description ?? "units from spike sorting",
+        columns: unitColumns(options.electrodes),
+      },
+      coreType("Units"),
+    );
+  }
+
+  addUnit(row: UnitRow, id?: number): number {
+    return this.addRow({ ...row, spike_times: Array.from(row.spike_times) }, id);
+  }
+}
+
+const INTERVAL_COLUMNS: readonly ColumnSpec[] = [
+  { name: "start_time", description: "start of the interval, in seconds", dtype: "float64" },
+  { name: "stop_time", description: "end of the interval, in seconds", dtype: "float64" },
+];
+
+/** Columns that TimeIntervals defines but does not require; created on first use. */
+const OPTIONAL_INTERVAL_COLUMNS: readonly ColumnSpec[] = [
+  { name: "tags", description: "user-defined tags of the interval", dtype: "utf8", index: true },
+];
+
+/** One interval; extra keys are custom columns (add them first with a description). */
+export interface IntervalRow {
+  readonly start_time: number;
+  readonly stop_time: number;
+  readonly tags?: readonly string[];
+  readonly [column: string]: unknown;
+}
+
+/**
+ * Intervals of time with optional extra columns: trials, epochs, or any custom interval table.
+ *
+ * @example
+ * ```ts
+ * nwbfile.trials.addColumn({ name: "correct", description: "whether the animal chose right" });
+ * nwbfile.addTrial({ start_time: 0, stop_time: 1.5, correct: true });
+ * ```
+ */
+export class TimeIntervals extends DynamicTable {
+  constructor(name: string, description: string) {
+    super({ name, description, columns: OPTIONAL_INTERVAL_COLUMNS }, coreType("TimeIntervals"));
+    for (const spec of INTERVAL_COLUMNS) this.addColumn(spec);
+  }
+
+  addInterval(row: IntervalRow, id?: number): number {
+    if (!(row.stop_time >= row.start_time)) {
+      throw new RangeError(
+        `interval ${this.length} of '${this.name}': stop_time ${row.stop_time} is before start_time ${row.start_time}`,
+      );
+    }
+    return this.addRow(row, id);
+  }
+}

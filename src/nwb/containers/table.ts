@@ -1,0 +1,269 @@
+/**
+ * DynamicTable, stored column by column.
+ *
+ * Rows are appended to per-column arrays (amortized O(1) per row), and datasets (`id`, VectorData,
+ * VectorIndex, DynamicTableRegion) are created only when the file is written. Ragged columns keep a
+ * flat value array plus the running end offsets that become the VectorIndex.
+ */
+import {
+  allocate,
+  type Dtype,
+  dtypeOfTypedArray,
+  elementCount,
+  isNumericDtype,
+  isTypedArray,
+  type NumericDtype,
+} from "../../data/dtype.js";
+import {
+  DatasetNode,
+  type DataInput,
+  GroupNode,
+  type NDArray,
+  type NodeReference,
+  ndarray,
+  normalizeData,
+  shapeOf,
+  type TypeIdentity,
+} from "./node.js";
+
+const HDMF = "hdmf-common";
+
+/** How a column is declared; NWB tables predeclare their standard columns with these. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly description: string;
+  /** Element dtype; inferred from the first value when omitted (numbers become float64). */
+  readonly dtype?: Dtype;
+  /** Ragged column: each row holds a list of values (adds a `<name>_index` VectorIndex). */
+  readonly index?: boolean;
+  /** Region column: values are row indices into this table (a DynamicTableRegion). */
+  readonly table?: DynamicTable;
+  /** Data type of the column dataset when it is a VectorData subtype (e.g. TimeSeriesReferenceVectorData). */
+  readonly columnType?: TypeIdentity;
+}
+
+type Cell = string | number | bigint | boolean | NodeReference | Readonly<Record<string, unknown>>;
+
+export class Column {
+  /** Flat values of every row (for ragged columns, all rows' lists concatenated). */
+  readonly values: Cell[] = [];
+  /** For ragged columns: end offset of each row in `values`. */
+  readonly ends: number[] | undefined;
+
+  constructor(readonly spec: ColumnSpec) {
+    this.ends = spec.index ? [] : undefined;
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get rowCount(): number {
+    return this.ends ? this.ends.length : this.values.length;
+  }
+
+  push(cell: unknown): void {
+    if (this.ends) {
+      if (!Array.isArray(cell)) {
+        throw new TypeError(`column '${this.name}' is ragged: give a list of values for each row`);
+      }
+      for (const v of cell) this.values.push(v as Cell);
+      this.ends.push(this.values.length);
+    } else {
+      this.values.push(cell as Cell);
+    }
+  }
+
+  /** Values of one row (a list for ragged columns). */
+  row(i: number): unknown {
+    if (!this.ends) return this.values[i];
+    return this.values.slice(i === 0 ? 0 : this.ends[i - 1], this.ends[i]);
+  }
+}
+
+export interface DynamicTableOptions {
+  readonly name: string;
+  readonly description: string;
+  /** Predeclared columns, created empty; more can be added with {@link DynamicTable.addColumn}. */
+  readonly columns?: readonly ColumnSpec[];
+}
+
+/**
+ * A table whose columns are added at will.
+ *
+ * @example
+ * ```ts
+ * const table = new DynamicTable({ name: "stimuli", description: "presented stimuli" });
+ * table.addColumn({ name: "contrast", description: "Michelson contrast" });
+ * table.addRow({ contrast: 0.5 });
+ * ```
+ */
+export class DynamicTable extends GroupNode {
+  readonly description: string;
+  readonly columns = new Map<string, Column>();
+  readonly ids: number[] = [];
+  /** Standard columns the type defines; they are created on first use. */
+  private readonly declared = new Map<string, ColumnSpec>();
+
+  constructor(
+    options: DynamicTableOptions,
+    type: TypeIdentity = { neurodataType: "DynamicTable", namespace: HDMF },
+  ) {
+    super(options.name, type);
+    this.description = options.description;
+    for (const spec of options.columns ?? []) this.declared.set(spec.name, spec);
+  }
+
+  get length(): number {
+    return this.ids.length;
+  }
+
+  /** Declares a standard column without creating it. */
+  protected declareColumn(spec: ColumnSpec): void {
+    this.declared.set(spec.name, spec);
+  }
+
+  /** Adds a column; when rows already exist, `values` must give one entry per row. */
+  addColumn(spec: ColumnSpec, values?: readonly unknown[]): Column {
+    if (this.columns.has(spec.name))
+      throw new Error(`table '${this.name}' already has a column '${spec.name}'`);
+    if (spec.name === "id") throw new Error(`'id' is reserved for row ids in table '${this.name}'`);
+    const given = values ?? [];
+    if (given.length !== this.length) {
+      throw new RangeError(
+        `column '${spec.name}' of table '${this.name}' needs ${this.length} values (one per row), got ${given.length}`,
+      );
+    }
+    const column = new Column(spec);
+    for (const v of given) column.push(v);
+    this.columns.set(spec.name, column);
+    return column;
+  }
+
+  /**
+   * Appends one row. Keys are column names; unknown keys create columns when the table declares them,
+   * otherwise they are an error (add the column first, with a description).
+   */
+  addRow(row: Readonly<Record<string, unknown>>, id?: number): number {
+    for (const key of Object.keys(row)) {
+      if (row[key] === undefined || this.columns.has(key)) continue;
+      const declared = this.declared.get(key);
+      if (!declared || this.length > 0) {
+        throw new Error(
+          `table '${this.name}' has no column '${key}'; add it first with addColumn({ name: "${key}", description })`,
+        );
+      }
+      this.addColumn(declared);
+    }
+    for (const column of this.columns.values()) {
+      const cell = row[column.name];
+      if (cell === undefined) {
+        throw new Error(
+          `row ${this.length} of table '${this.name}' lacks a value for column '${column.name}'`,
+        );
+      }
+      column.push(cell);
+    }
+    const rowId = id ?? this.length;
+    this.ids.push(rowId);
+    return rowId;
+  }
+
+  /** Creates the table's datasets from its columns; called by the writer. */
+  prepareForWrite(): void {
+    for (const name of [...this.children.keys()]) {
+      const child = this.children.get(name);
+      if (child instanceof DatasetNode) this.children.delete(name);
+    }
+    this.setAttribute("description", this.description);
+    this.setAttribute("colnames", [...this.columns.keys()], "utf8");
+    this.add(
+      new DatasetNode("id", Int32Array.from(this.ids), {
+        dtype: "int32",
+        type: { neurodataType: "ElementIdentifiers", namespace: HDMF },
+      }),
+    );
+    for (const column of this.columns.values()) this.writeColumn(column);
+  }
+
+  private writeColumn(column: Column): void {
+    const { spec } = column;
+    const type: TypeIdentity = spec.columnType ?? {
+      neurodataType: spec.table ? "DynamicTableRegion" : "VectorData",
+      namespace: HDMF,
+    };
+    const dtype = spec.dtype ?? (spec.table ? "int32" : inferDtype(column.values));
+    const data = this.add(new DatasetNode(spec.name, columnData(column.values, dtype), { dtype, type }));
+    data.setAttribute("description", spec.description);
+    if (spec.table) data.setAttribute("table", spec.table);
+    if (column.ends) {
+      const index = this.add(
+        new DatasetNode(`${spec.name}_index`, columnData(column.ends, "uint32"), {
+          dtype: "uint32",
+          type: { neurodataType: "VectorIndex", namespace: HDMF },
+        }),
+      );
+      index.setAttribute("target", data);
+      index.setAttribute("description", `Index into the ragged column '${spec.name}'.`);
+    }
+  }
+}
+
+/** Dtype of a column from its values: text, bool, references, or float64 for numbers. */
+export function inferDtype(values: readonly unknown[]): Dtype {
+  const first = values.find((v) => v !== null && v !== undefined);
+  if (typeof first === "string") return "utf8";
+  if (typeof first === "boolean") return "bool";
+  if (typeof first === "bigint") return "int64";
+  if (first instanceof GroupNode || first instanceof DatasetNode) return "objectref";
+  if (isTypedArray(first)) return dtypeOfTypedArray(first);
+  if (isTypedArray((first as NDArray | undefined)?.values))
+    return dtypeOfTypedArray((first as NDArray).values);
+  return "float64";
+}
+
+/** Stacks per-row arrays (e.g. a waveform per unit) into one array of shape [rows, ...cell shape]. */
+function stackCells(values: readonly unknown[], dtype: NumericDtype): NDArray {
+  const cells = values.map((cell) => normalizeData(cell as DataInput));
+  const cellShape = cells[0] ? shapeOf(cells[0]) : [];
+  const perRow = elementCount(cellShape);
+  const out = allocate(dtype, perRow * cells.length);
+  cells.forEach((cell, row) => {
+    if (cell.kind !== "array" || elementCount(cell.shape) !== perRow) {
+      throw new RangeError(`row ${row} of a multi-dimensional column does not have shape [${cellShape}]`);
+    }
+    for (let i = 0; i < perRow; i++) (out as unknown as unknown[])[row * perRow + i] = cell.values[i];
+  });
+  return ndarray(out, [cells.length, ...cellShape]);
+}
+
+function columnData(values: readonly unknown[], dtype: Dtype): DataInput {
+  const first = values[0];
+  if (isNumericDtype(dtype) && (Array.isArray(first) || isTypedArray(first) || (first as NDArray)?.values)) {
+    return stackCells(values, dtype);
+  }
+  switch (dtype) {
+    case "float64":
+      return Float64Array.from(values as number[]);
+    case "float32":
+      return Float32Array.from(values as number[]);
+    case "int32":
+      return Int32Array.from(values as number[]);
+    case "uint32":
+      return Uint32Array.from(values as number[]);
+    case "int16":
+      return Int16Array.from(values as number[]);
+    case "uint8":
+      return Uint8Array.from(values as number[]);
+    case "int8":
+      return Int8Array.from(values as number[]);
+    case "int64":
+      return BigInt64Array.from((values as (number | bigint)[]).map(BigInt));
+    case "uint64":
+      return BigUint64Array.from((values as (number | bigint)[]).map(BigInt));
+    case "bool":
+      return Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0));
+    default:
+      return values as DataInput;
+  }
+}
