@@ -1,7 +1,7 @@
 /**
  * Extracellular electrophysiology: Device, ElectrodeGroup, the electrodes table, ElectricalSeries, LFP.
  */
-import { Container, CORE, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
+import { CORE, Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { type DataInput, DatasetNode, GroupNode, type NodeReference } from "./node.js";
 import { type ColumnSpec, DynamicTable } from "./table.js";
 

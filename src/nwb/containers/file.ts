@@ -2,7 +2,7 @@
  * The NWB file root and the subject.
  */
 import { randomUUID } from "node:crypto";
-import { Container, ProcessingModule, coreType } from "./base.js";
+import { Container, coreType, ProcessingModule } from "./base.js";
 import {
   type Device,
   type ElectrodeGroup,

@@ -1,8 +1,9 @@
 /**
  * Sorted units (spike times per unit) and time intervals (trials, epochs, custom intervals).
  */
-import type { ElectrodeGroup, ElectrodesTable } from "./ecephys.js";
+
 import { coreType } from "./base.js";
+import type { ElectrodeGroup, ElectrodesTable } from "./ecephys.js";
 import { type ColumnSpec, DynamicTable } from "./table.js";
 
 /** Standard columns of the Units table (NWB 2.7.0); each is created on first use. */

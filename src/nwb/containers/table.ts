@@ -15,8 +15,8 @@ import {
   type NumericDtype,
 } from "../../data/dtype.js";
 import {
-  DatasetNode,
   type DataInput,
+  DatasetNode,
   GroupNode,
   type NDArray,
   type NodeReference,

@@ -27,6 +27,6 @@ export function createRegistry(extensions: readonly Namespace[] = []): SchemaReg
   return new SchemaRegistry([...builtinNamespaces, ...extensions]);
 }
 
-export { builtinNamespaces };
 export { SchemaRegistry } from "./registry.js";
 export type * from "./spec.js";
+export { builtinNamespaces };

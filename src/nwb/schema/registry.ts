@@ -6,14 +6,16 @@
  * built-in namespaces.
  */
 import { SchemaError } from "../../errors.js";
-import type {
-  AttributeSpec,
-  DatasetSpec,
-  GroupSpec,
-  LinkSpec,
-  Namespace,
-  NamespaceSchemaEntry,
-  Quantity,
+import {
+  type AttributeSpec,
+  type DatasetSpec,
+  type GroupSpec,
+  type LinkSpec,
+  type Namespace,
+  type NamespaceSchemaEntry,
+  type Quantity,
+  typeDefOf,
+  typeIncOf,
 } from "./spec.js";
 
 export type TypeKind = "group" | "dataset";
@@ -146,7 +148,7 @@ export class SchemaRegistry {
     this.namespaces.set(name, namespace);
     for (const [sourceName, source] of Object.entries(namespace.sources)) {
       const declare = (spec: GroupSpec | DatasetSpec, kind: TypeKind) => {
-        const typeName = spec.neurodata_type_def;
+        const typeName = typeDefOf(spec);
         if (!typeName) return;
         const existing = this.types.get(typeName);
         if (existing) {
@@ -192,7 +194,8 @@ export class SchemaRegistry {
     const cached = this.resolved.get(typeName);
     if (cached) return cached;
     const { namespace, kind, spec } = this.entry(typeName);
-    const parent = spec.neurodata_type_inc ? this.resolve(spec.neurodata_type_inc) : undefined;
+    const inc = typeIncOf(spec);
+    const parent = inc ? this.resolve(inc) : undefined;
     const resolved = applySpec(parent, spec, { name: typeName, namespace, kind });
     this.resolved.set(typeName, resolved);
     return resolved;
@@ -203,10 +206,16 @@ export class SchemaRegistry {
    * table inside NWBFile's `general/extracellular_ephys`) applied over the type actually stored there.
    */
   resolveSlot(slot: GroupSpec | DatasetSpec, kind: TypeKind, actualType?: string): ResolvedType {
-    const typeName = actualType ?? slot.neurodata_type_def ?? slot.neurodata_type_inc;
+    const typeName = actualType ?? typeDefOf(slot) ?? typeIncOf(slot);
     const base = typeName ? this.resolve(typeName) : undefined;
     if (!base) return applySpec(undefined, slot, { name: "", namespace: "", kind });
-    const own = { ...slot, neurodata_type_def: undefined, neurodata_type_inc: undefined };
+    const own = {
+      ...slot,
+      neurodata_type_def: undefined,
+      neurodata_type_inc: undefined,
+      data_type_def: undefined,
+      data_type_inc: undefined,
+    };
     return applySpec(base, own, { name: base.name, namespace: base.namespace, kind: base.kind });
   }
 

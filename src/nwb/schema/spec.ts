@@ -102,3 +102,13 @@ export interface Namespace {
   readonly declaration: NamespaceDeclaration;
   readonly sources: Readonly<Record<string, SchemaSource>>;
 }
+
+/** The type a spec defines, whichever key spelling its namespace uses. */
+export function typeDefOf(spec: { neurodata_type_def?: string; data_type_def?: string }): string | undefined {
+  return spec.neurodata_type_def ?? spec.data_type_def;
+}
+
+/** The type a spec includes (inherits from, or requires in a slot), whichever key spelling is used. */
+export function typeIncOf(spec: { neurodata_type_inc?: string; data_type_inc?: string }): string | undefined {
+  return spec.neurodata_type_inc ?? spec.data_type_inc;
+}

@@ -18,7 +18,15 @@ import {
   shapeOf,
 } from "../containers/node.js";
 import { isMany, isOptional, type ResolvedType, type SchemaRegistry } from "../schema/registry.js";
-import type { AttributeSpec, DatasetSpec, GroupSpec, LinkSpec, SpecShape } from "../schema/spec.js";
+import {
+  type AttributeSpec,
+  type DatasetSpec,
+  type GroupSpec,
+  type LinkSpec,
+  type SpecShape,
+  typeDefOf,
+  typeIncOf,
+} from "../schema/spec.js";
 import { effectiveDtype, isCompatible, storageDtypeOf } from "./dtypes.js";
 
 export interface PlannedAttribute {
@@ -141,11 +149,14 @@ export function planWrite(root: GroupNode, registry: SchemaRegistry): WritePlan 
     }
     for (const spec of specs?.values() ?? []) {
       if (node.attributes.has(spec.name)) continue;
-      const fill = spec.value ?? spec.default_value;
+      // fixed values are always written (the validator insists, even when the schema marks them optional);
+      // defaults only for required attributes, since readers apply the others' defaults themselves
+      const fill = spec.value ?? (spec.required === false ? undefined : spec.default_value);
+      if (fill === undefined && spec.required === false) continue;
       if (fill !== undefined) {
         const data = normalizeData(fill as string | number);
         add(spec.name, data, effectiveDtype(data, undefined, spec.dtype));
-      } else if (spec.required !== false) {
+      } else {
         problem(node.path, `@${spec.name}`, "required attribute is missing; set it");
       }
     }
@@ -193,7 +204,7 @@ export function planWrite(root: GroupNode, registry: SchemaRegistry): WritePlan 
     }
   };
 
-  const slotFor = <S extends { neurodata_type_inc?: string; neurodata_type_def?: string }>(
+  const slotFor = <S extends GroupSpec | DatasetSpec>(
     child: NWBNode,
     named: ReadonlyMap<string, S>,
     typed: readonly S[],
@@ -203,13 +214,13 @@ export function planWrite(root: GroupNode, registry: SchemaRegistry): WritePlan 
     const type = child.neurodataType;
     if (!type || !registry.hasType(type)) return undefined;
     return typed.find((slot) => {
-      const slotType = slot.neurodata_type_inc ?? slot.neurodata_type_def;
+      const slotType = typeIncOf(slot) ?? typeDefOf(slot);
       return slotType !== undefined && registry.isA(type, slotType);
     });
   };
 
   const checkSlotType = (child: NWBNode, slot: GroupSpec | DatasetSpec) => {
-    const required = slot.neurodata_type_inc ?? slot.neurodata_type_def;
+    const required = typeIncOf(slot) ?? typeDefOf(slot);
     if (!required) return;
     if (!child.neurodataType) {
       problem(child.path, "neurodata_type", `must be a ${required} (a typed object), found an untyped one`);
@@ -281,7 +292,7 @@ export function planWrite(root: GroupNode, registry: SchemaRegistry): WritePlan 
     for (const [name, spec] of resolved.namedLinks) missing("link", name, spec.quantity);
     for (const slot of [...resolved.typedGroups, ...resolved.typedDatasets]) {
       const count = counts.get(slot) ?? 0;
-      const type = slot.neurodata_type_inc ?? slot.neurodata_type_def;
+      const type = typeIncOf(slot) ?? typeDefOf(slot);
       if (!isOptional(slot.quantity) && count === 0)
         problem(node.path, type ?? "?", `at least one ${type} is required`);
       if (!isMany(slot.quantity) && count > 1)

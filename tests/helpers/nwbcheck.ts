@@ -1,0 +1,87 @@
+/**
+ * Runs the official-stack validator (../shared/tools/nwbcheck, lite mode) on files the tests wrote.
+ * Outside CI, a machine without ../shared or without its Debian packages skips with a loud warning;
+ * in CI (env CI set) both must be present.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+export const SHARED_DIR = resolve(import.meta.dirname, "../../../shared");
+const NWBCHECK = resolve(SHARED_DIR, "tools/nwbcheck/nwbcheck");
+
+let available: boolean | undefined;
+
+/** Whether nwbcheck can run here; throws in CI when it cannot. */
+export function nwbcheckAvailable(): boolean {
+  if (available !== undefined) return available;
+  const reason = !existsSync(NWBCHECK)
+    ? `${NWBCHECK} not found`
+    : spawnSync("/usr/bin/python3", ["-c", "import h5py, hdmf, ruamel.yaml"], { stdio: "ignore" }).status !==
+        0
+      ? "Debian packages missing (run bash ../shared/tools/nwbcheck/install-debian-deps.sh)"
+      : undefined;
+  if (reason && process.env.CI) throw new Error(`nwbcheck is required in CI: ${reason}`);
+  if (reason) console.warn(`\n!!! SKIPPING nwbcheck validation: ${reason} !!!\n`);
+  available = reason === undefined;
+  return available;
+}
+
+export interface NwbcheckResult {
+  readonly passed: boolean;
+  readonly output: string;
+}
+
+interface NwbcheckMessage {
+  readonly stage: string;
+  readonly level: "OK" | "FAIL" | "WARN" | "INFO";
+  readonly text: string;
+  readonly location: string | null;
+}
+
+/**
+ * Layout warnings that are wrong: nwbcheck checks the attributes of a typed dataset against its type alone
+ * and ignores attributes that the enclosing type adds to that slot. The official schema requires
+ * `unit` on Units' waveform columns (and the validator FAILs a file without it), while the layout walk
+ * calls it undefined. Each entry is [dataset name, attribute].
+ */
+const LAYOUT_FALSE_POSITIVES: readonly (readonly [string, string])[] = [
+  ["waveform_mean", "unit"],
+  ["waveform_sd", "unit"],
+  ["waveforms", "unit"],
+];
+
+function isFalsePositive(message: NwbcheckMessage): boolean {
+  return (
+    message.stage === "layout" &&
+    LAYOUT_FALSE_POSITIVES.some(
+      ([dataset, attribute]) =>
+        message.location?.endsWith(`/${dataset}`) &&
+        message.text === `attribute '${attribute}' is not defined by the schema for this object`,
+    )
+  );
+}
+
+/**
+ * Validates files against the official 2.7.0 schema. Objects the schema does not define must not appear:
+ * every layout warning fails the file, except the documented false positives above.
+ */
+export function nwbcheck(...files: string[]): NwbcheckResult {
+  const report = join(mkdtempSync(join(tmpdir(), "nwbcheck-")), "report.json");
+  const result = spawnSync(NWBCHECK, ["--strict-official", "--json", report, ...files], { encoding: "utf8" });
+  const output = `${result.stdout}${result.stderr}`;
+  if (result.status === 2 || !existsSync(report)) throw new Error(`nwbcheck setup problem:\n${output}`);
+  const files_ = JSON.parse(readFileSync(report, "utf8")) as { messages: NwbcheckMessage[] }[];
+  const blocking = files_.flatMap((f) =>
+    f.messages.filter((m) => m.level === "FAIL" || (m.level === "WARN" && !isFalsePositive(m))),
+  );
+  return { passed: blocking.length === 0, output };
+}
+
+/** Runs a Python snippet with Debian's h5py (an independent reader); returns its stdout. */
+export function python(script: string, ...args: string[]): string {
+  const { PYTHONPATH: _path, PYTHONHOME: _home, ...inherited } = process.env;
+  const env = { ...inherited, PYTHONNOUSERSITE: "1" };
+  return execFileSync("/usr/bin/python3", ["-c", script, ...args], { encoding: "utf8", env });
+}
