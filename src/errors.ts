@@ -54,6 +54,37 @@ export class BackendConfigurationError extends NeuroconvError {
   }
 }
 
+/** One problem found in metadata or source arguments. */
+export interface MetadataProblem {
+  /** Dotted path, e.g. `Subject.age` or `Ecephys.ElectrodeGroup[0].location`. */
+  readonly path: string;
+  readonly value: unknown;
+  readonly message: string;
+}
+
+/** Metadata does not satisfy the metadata schema; lists every problem at once. */
+export class MetadataValidationError extends NeuroconvError {
+  override readonly name = "MetadataValidationError" as const;
+  constructor(readonly problems: readonly MetadataProblem[]) {
+    super(
+      `the metadata is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems
+        .map((p) => `  - ${p.message}`)
+        .join("\n")}`,
+    );
+  }
+}
+
+/** An interface was constructed with arguments that do not satisfy its source schema. */
+export class SourceArgumentsError extends NeuroconvError {
+  override readonly name = "SourceArgumentsError" as const;
+  constructor(
+    readonly interfaceName: string,
+    readonly problems: readonly MetadataProblem[],
+  ) {
+    super(`${interfaceName}: invalid source arguments:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`);
+  }
+}
+
 /** The output path cannot be written (exists without overwrite, is a directory, parent missing). */
 export class OutputPathError extends NeuroconvError {
   override readonly name = "OutputPathError" as const;

@@ -131,8 +131,9 @@ describe("default backend configuration", () => {
     const config = getDefaultBackendConfiguration(buildAllTypesFile(countingSource(1_000_000, 384)));
     const es = config.datasetConfigurations["acquisition/ElectricalSeries/data"]!;
     expect(es.chunkShape[1]).toBe(64);
-    // about 10 MB: 10 MiB / (64 channels * 2 bytes) frames
-    expect(es.chunkShape[0]).toBe(81920);
+    // about 10 MB, capped so that one stripe across 384 channels fits a 48 MiB buffer: 48 MiB / 768 B
+    expect(es.chunkShape[0]).toBe(65536);
+    expect(es.bufferShape[0]).toBe(65536);
     expect(es.bufferShape[1]).toBe(384);
     expect(es.bufferShape[0]! % es.chunkShape[0]!).toBe(0);
     expect(es.compressionMethod).toBe("gzip");

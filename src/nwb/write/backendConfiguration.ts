@@ -5,7 +5,8 @@
  * chunked as (frames, min(64, channels)) so that reading a few channels over a long time stays cheap;
  * image series as whole frames; gzip level 4 (lossless, the best size/speed trade-off for int16 voltage
  * traces). The buffer is the block the writer pulls from a lazy source at once: whole rows, a multiple of
- * the chunk rows, about 32 MB, which keeps the h5wasm heap small.
+ * the chunk rows, at most 48 MB, which keeps the h5wasm heap small; chunk rows are capped so that one
+ * stripe of chunks fits in a buffer (a chunk written in two parts would be compressed twice).
  */
 import { bytesPerElement, elementCount, isNumericDtype, type NumericDtype } from "../../data/dtype.js";
 import { BackendConfigurationError } from "../../errors.js";
@@ -36,7 +37,8 @@ export interface BackendConfiguration {
 }
 
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
-export const DEFAULT_BUFFER_BYTES = 32 * 1024 * 1024;
+/** Upper bound of a buffer: within the 10-50 MB blocks that keep the h5wasm heap small. */
+export const DEFAULT_BUFFER_BYTES = 48 * 1024 * 1024;
 export const DEFAULT_GZIP_LEVEL = 4;
 /** HDF5 refuses chunks of 4 GiB or more. */
 const MAX_CHUNK_BYTES = 2 ** 32 - 1;
@@ -58,9 +60,13 @@ function defaultChunkShape(dataset: PlannedDataset, registry: SchemaRegistry): n
     registry.isA(dataset.parentType, type);
   const rows = shape[0] ?? 1;
 
+  // one stripe of chunk rows across the full width must fit in a buffer, so buffers stay chunk-aligned
+  const fullRowBytes = elementCount(shape.slice(1)) * itemBytes;
+  const maxRowsPerBuffer = Math.max(1, Math.floor(DEFAULT_BUFFER_BYTES / Math.max(fullRowBytes, 1)));
   if (isData && shape.length === 2 && parentIs("ElectricalSeries")) {
     const channels = Math.min(64, shape[1]!);
-    return [clamp(Math.floor(DEFAULT_CHUNK_BYTES / (channels * itemBytes)), 1, rows), channels];
+    const frames = Math.min(Math.floor(DEFAULT_CHUNK_BYTES / (channels * itemBytes)), maxRowsPerBuffer);
+    return [clamp(frames, 1, rows), channels];
   }
   // other arrays, image series included: whole trailing axes (whole frames), as many rows as fit in the target
   const trailing = [...shape.slice(1)];
@@ -71,7 +77,8 @@ function defaultChunkShape(dataset: PlannedDataset, registry: SchemaRegistry): n
     trailing[largest] = Math.ceil(trailing[largest]! / 2);
     rowBytes = elementCount(trailing) * itemBytes;
   }
-  return [clamp(Math.floor(DEFAULT_CHUNK_BYTES / Math.max(rowBytes, 1)), 1, rows), ...trailing];
+  const frames = Math.min(Math.floor(DEFAULT_CHUNK_BYTES / Math.max(rowBytes, 1)), maxRowsPerBuffer);
+  return [clamp(frames, 1, rows), ...trailing];
 }
 
 function defaultBufferShape(
