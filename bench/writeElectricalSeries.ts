@@ -1,8 +1,11 @@
 /**
  * Benchmark: stream a large int16 ElectricalSeries from a lazy source into a gzip-4 NWB file.
  *
- *   npm run bench                      # 0.2 GB and 2 GB, each in a fresh process, plus h5py for comparison
- *   npx tsx bench/writeElectricalSeries.ts --gb 2 --child    # one run, prints JSON
+ *   npm run bench                            # 0.2 GB and 2 GB, each in a fresh process, plus h5py
+ *   npm run bench -- --gb 0.2 --gb 20        # other sizes
+ *
+ * It runs compiled JavaScript under plain node: tsx's loader alone adds about 600 MB of RSS when h5wasm
+ * loads, which would hide the writer's own memory use.
  *
  * Reports MB/s (uncompressed input per second) and peak RSS. Each size runs in its own process so that
  * peak RSS is per size and shows whether memory grows with the input.
@@ -76,7 +79,7 @@ function h5py(frames: number, chunk: number[], buffer: number[]): Record<string,
     const out = execFileSync(
       "/usr/bin/python3",
       [
-        join(import.meta.dirname, "h5pyWrite.py"),
+        join(process.cwd(), "bench", "h5pyWrite.py"),
         join(dir, "bench.h5"),
         String(frames),
         String(CHANNELS),
@@ -106,13 +109,9 @@ if (values.child) {
     `${"input".padEnd(8)} ${"tool".padEnd(10)} ${"seconds".padStart(8)} ${"MB/s".padStart(8)} ${"peak RSS MB".padStart(12)}`,
   );
   for (const gb of sizes) {
-    const out = execFileSync(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--child", "--gb", String(gb)],
-      {
-        encoding: "utf8",
-      },
-    );
+    const out = execFileSync(process.execPath, [import.meta.filename, "--child", "--gb", String(gb)], {
+      encoding: "utf8",
+    });
     const r = JSON.parse(out.trim().split("\n").at(-1)!);
     const row = (tool: string, s: number, mbs: number, rss: number) =>
       console.log(

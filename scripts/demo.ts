@@ -28,7 +28,9 @@ const nwbfile = new NWBFile({
 });
 nwbfile.subject = new Subject({ subject_id: "demo-mouse", sex: "U", age: "P60D", species: "Mus musculus" });
 const probe = nwbfile.addDevice(new Device({ name: "probe", description: "generated 32-channel probe" }));
-const shank = nwbfile.addElectrodeGroup(new ElectrodeGroup({ name: "shank0", description: "shank 0", location: "CA1", device: probe }));
+const shank = nwbfile.addElectrodeGroup(
+  new ElectrodeGroup({ name: "shank0", description: "shank 0", location: "CA1", device: probe }),
+);
 for (let c = 0; c < channels; c++) nwbfile.addElectrode({ group: shank, rel_x: 0, rel_y: 20 * c });
 nwbfile.addAcquisition(
   new ElectricalSeries({

@@ -81,7 +81,9 @@ export class SourceArgumentsError extends NeuroconvError {
     readonly interfaceName: string,
     readonly problems: readonly MetadataProblem[],
   ) {
-    super(`${interfaceName}: invalid source arguments:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`);
+    super(
+      `${interfaceName}: invalid source arguments:\n${problems.map((p) => `  - ${p.message}`).join("\n")}`,
+    );
   }
 }
 

@@ -16,6 +16,23 @@
  *
  * @packageDocumentation
  */
+
+export * from "./conversion/conversion.js";
+export * from "./conversion/converter.js";
+export * from "./conversion/ecephys/recording.js";
+export * from "./conversion/ecephys/recordingInterface.js";
+export * from "./conversion/ecephys/sorting.js";
+export * from "./conversion/interface.js";
+export * from "./conversion/metadata/dandi.js";
+export * from "./conversion/metadata/io.js";
+export * from "./conversion/metadata/merge.js";
+export * from "./conversion/metadata/nwbfile.js";
+export * from "./conversion/metadata/schema.js";
+export * from "./conversion/metadata/timezone.js";
+export * from "./conversion/metadata/validate.js";
+export * from "./conversion/ophys/ophys.js";
+export * from "./conversion/temporal.js";
+export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";

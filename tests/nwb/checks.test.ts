@@ -14,9 +14,9 @@ import {
   ElectrodeGroup,
   getDefaultBackendConfiguration,
   isNeuroconvError,
-  ndarray,
   NWBFile,
   NWBValidationError,
+  ndarray,
   OutputPathError,
   TimeSeries,
 } from "../../src/index.js";
@@ -59,7 +59,12 @@ describe("pre-write checks name the object and the field", () => {
     const series = new TimeSeries({ name: "ts", data: [1, 2], unit: "s", rate: 1 });
     series.data.setAttribute("conversion", "ten");
     nwbfile.addAcquisition(series);
-    const bad = new TimeSeries({ name: "deep", data: ndarray(new Float64Array(1), [1, 1, 1, 1, 1]), unit: "s", rate: 1 });
+    const bad = new TimeSeries({
+      name: "deep",
+      data: ndarray(new Float64Array(1), [1, 1, 1, 1, 1]),
+      unit: "s",
+      rate: 1,
+    });
     nwbfile.addAcquisition(bad);
     const problems = problemsOf(nwbfile);
     expect(problems).toContain(

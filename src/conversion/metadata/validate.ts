@@ -1,0 +1,141 @@
+/**
+ * Metadata validation: every problem at once, each with its path, the offending value and the fix.
+ */
+import type { TSchema } from "@sinclair/typebox";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { type MetadataProblem, MetadataValidationError } from "../../errors.js";
+import { hasUtcOffset } from "../../nwb/containers/time.js";
+import type { Metadata } from "./schema.js";
+
+const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
+const compiled = new WeakMap<object, ValidateFunction>();
+
+function compile(schema: TSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+function dotted(instancePath: string): string {
+  return instancePath
+    .split("/")
+    .slice(1)
+    .map((part) => part.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : path ? `${path}.${part}` : part), "");
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return `'${value}'`;
+  if (value === undefined) return "undefined";
+  return JSON.stringify(value) ?? String(value);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+interface HintedSchema {
+  invalid?: string;
+  fix?: string;
+  type?: string;
+  properties?: Record<string, unknown>;
+}
+
+/** One readable message per offending location, preferring the field's own `invalid`/`fix` hint. */
+function describe(errors: readonly ErrorObject[]): MetadataProblem[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    const key =
+      error.keyword === "additionalProperties"
+        ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`
+        : error.keyword === "required"
+          ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`
+          : error.instancePath;
+    byPath.set(key, [...(byPath.get(key) ?? []), error]);
+  }
+  const problems: MetadataProblem[] = [];
+  for (const [pointer, list] of byPath) {
+    const path = dotted(pointer) || "(metadata)";
+    const first = list[0]!;
+    const hinted = list.map((e) => e.parentSchema as HintedSchema | undefined).find((s) => s?.fix);
+    if (first.keyword === "additionalProperties") {
+      const known = Object.keys((first.parentSchema as HintedSchema).properties ?? {});
+      problems.push({
+        path,
+        value: undefined,
+        message: `${path} is not a known field; remove it or fix its spelling (known: ${known.join(", ")})`,
+      });
+    } else if (first.keyword === "required") {
+      problems.push({ path, value: undefined, message: `${path} is required; set it` });
+    } else if (hinted && list.every((e) => e.keyword !== "type" || (e.parentSchema as HintedSchema)?.fix)) {
+      problems.push({
+        path,
+        value: first.data,
+        message: `${path} ${show(first.data)} ${hinted.invalid}; ${hinted.fix}`,
+      });
+    } else {
+      const typeError = list.find((e) => e.keyword === "type");
+      const message = typeError
+        ? `${path} must be ${typeError.params.type === "array" ? "an array" : `a ${typeError.params.type}`}, got ${typeName(
+            first.data,
+          )} ${show(first.data)}`
+        : `${path} ${show(first.data)} ${first.message}`;
+      problems.push({ path, value: first.data, message });
+    }
+  }
+  return problems;
+}
+
+/** A copy of the metadata with Date objects turned into ISO text, as validation and writing see it. */
+export function normalizeMetadata<T extends Metadata>(metadata: T): T {
+  const copy = structuredClone(metadata);
+  const start = copy.NWBFile?.session_start_time;
+  if (start instanceof Date) copy.NWBFile.session_start_time = start.toISOString();
+  const birth = copy.Subject?.date_of_birth as unknown;
+  if (birth instanceof Date) copy.Subject!.date_of_birth = birth.toISOString();
+  return copy;
+}
+
+export interface MetadataReport {
+  readonly problems: readonly MetadataProblem[];
+  /** Not errors, but worth fixing (e.g. a session start time without a time zone). */
+  readonly warnings: readonly string[];
+}
+
+/** Checks metadata against a schema; returns every problem and warning without throwing. */
+export function checkMetadata(metadata: Metadata, schema: TSchema): MetadataReport {
+  const normalized = normalizeMetadata(metadata);
+  const validate = compile(schema);
+  const problems = validate(normalized) ? [] : describe(validate.errors ?? []);
+  const warnings: string[] = [];
+  const start = normalized.NWBFile?.session_start_time;
+  if (
+    typeof start === "string" &&
+    !hasUtcOffset(start) &&
+    !problems.some((p) => p.path === "NWBFile.session_start_time")
+  ) {
+    warnings.push(
+      `NWBFile.session_start_time '${start}' has no time zone; readers will take it as UTC. ` +
+        `Attach the lab's zone with withTimeZone(value, "US/Pacific") or write an offset such as ${start}-08:00`,
+    );
+  }
+  return { problems, warnings };
+}
+
+/** Throws a {@link MetadataValidationError} listing every problem; returns the warnings. */
+export function validateMetadataAgainst(metadata: Metadata, schema: TSchema): readonly string[] {
+  const { problems, warnings } = checkMetadata(metadata, schema);
+  if (problems.length > 0) throw new MetadataValidationError(problems);
+  return warnings;
+}
+
+/** Validates source arguments against an interface's source schema (same messages). */
+export function checkAgainstSchema(value: unknown, schema: TSchema): MetadataProblem[] {
+  const validate = compile(schema);
+  return validate(value) ? [] : describe(validate.errors ?? []);
+}

@@ -1,0 +1,183 @@
+/**
+ * Writing imaging movies and segmentation results (ROIs and their traces) from the `Ophys` metadata.
+ */
+import { type ChunkSource, firstRows } from "../../data/lazy.js";
+import { Device } from "../../nwb/containers/ecephys.js";
+import type { NWBFile } from "../../nwb/containers/file.js";
+import { GroupNode } from "../../nwb/containers/node.js";
+import {
+  Fluorescence,
+  ImageSegmentation,
+  ImagingPlane,
+  type ImagingPlaneOptions,
+  OnePhotonSeries,
+  PlaneSegmentation,
+  RoiResponseSeries,
+  TwoPhotonSeries,
+} from "../../nwb/containers/ophys.js";
+import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
+import type { Metadata } from "../metadata/schema.js";
+import { type Timing, timestampsSource, truncateTiming } from "../timing.js";
+
+/** `Ophys` metadata, laid out as NeuroConv lays it out. */
+export interface OphysMetadata {
+  Device?: { name: string; description?: string; manufacturer?: string }[];
+  ImagingPlane?: (Omit<ImagingPlaneOptions, "device"> & { device: string })[];
+  TwoPhotonSeries?: { name: string; description?: string; imaging_plane: string; unit?: string }[];
+  OnePhotonSeries?: { name: string; description?: string; imaging_plane: string; unit?: string }[];
+  ImageSegmentation?: {
+    name: string;
+    plane_segmentations: { name: string; description: string; imaging_plane: string }[];
+  };
+  Fluorescence?: { name: string } & Record<
+    string,
+    Record<string, { name: string; description: string; unit?: string }> | string
+  >;
+}
+
+/** An imaging movie as a format reader offers it. */
+export interface Imaging {
+  readonly samplingRate: number;
+  /** Frames, (time, rows, columns). */
+  readonly data: ChunkSource;
+}
+
+export type PhotonSeriesType = "TwoPhotonSeries" | "OnePhotonSeries";
+
+/** Frames kept by a stub conversion (NeuroConv's default too). */
+const STUB_FRAMES = 100;
+
+function ophysOf(metadata: Metadata): OphysMetadata {
+  return (metadata.Ophys ?? {}) as OphysMetadata;
+}
+
+function ensureImagingPlane(nwbfile: NWBFile, metadata: Metadata, name: string): ImagingPlane {
+  const section = nwbfile.generalSection("optophysiology");
+  const existing = section.get(name);
+  if (existing instanceof ImagingPlane) return existing;
+  const ophys = ophysOf(metadata);
+  const entry = ophys.ImagingPlane?.find((p) => p.name === name);
+  const deviceName = entry?.device ?? ophys.Device?.[0]?.name ?? "Microscope";
+  const deviceEntry = ophys.Device?.find((d) => d.name === deviceName);
+  const device =
+    nwbfile.getDevice(deviceName) ??
+    nwbfile.addDevice(
+      new Device({
+        ...deviceEntry,
+        name: deviceName,
+        description: deviceEntry?.description ?? PLACEHOLDER_DESCRIPTION,
+      }),
+    );
+  return section.add(
+    new ImagingPlane({
+      name,
+      excitation_lambda: Number.NaN,
+      indicator: "unknown",
+      location: "unknown",
+      optical_channel: [
+        { name: "OpticalChannel", description: PLACEHOLDER_DESCRIPTION, emission_lambda: Number.NaN },
+      ],
+      ...entry,
+      device,
+    }),
+  );
+}
+
+/** Adds a movie as a TwoPhotonSeries or OnePhotonSeries in /acquisition. */
+export function addImagingToNwbfile(
+  nwbfile: NWBFile,
+  imaging: Imaging,
+  metadata: Metadata,
+  options: { seriesType?: PhotonSeriesType; timing: Timing; stubTest?: boolean },
+): TwoPhotonSeries {
+  const seriesType = options.seriesType ?? "TwoPhotonSeries";
+  const entry = ophysOf(metadata)[seriesType]?.[0];
+  const planeName = entry?.imaging_plane ?? ophysOf(metadata).ImagingPlane?.[0]?.name ?? "ImagingPlane";
+  const stub = options.stubTest ? STUB_FRAMES : undefined;
+  const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
+  const seriesOptions = {
+    name: entry?.name ?? seriesType,
+    description: entry?.description ?? PLACEHOLDER_DESCRIPTION,
+    unit: entry?.unit ?? "n.a.",
+    data: stub ? firstRows(imaging.data, stub) : imaging.data,
+    imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
+    ...(timing.kind === "regular"
+      ? { rate: timing.rate, starting_time: timing.startingTime }
+      : { timestamps: timestampsSource(timing) }),
+  };
+  const series =
+    seriesType === "TwoPhotonSeries"
+      ? new TwoPhotonSeries(seriesOptions)
+      : new OnePhotonSeries(seriesOptions);
+  return nwbfile.addAcquisition(series);
+}
+
+/** ROIs with dense masks and their traces, as a format reader offers them. */
+export interface Segmentation {
+  readonly samplingRate: number;
+  /** One mask per ROI, (rows, columns) row-major. */
+  readonly imageMasks: readonly Float32Array[];
+  readonly imageShape: readonly [number, number];
+  readonly roiIds: readonly (number | string)[];
+  /** Traces, (time, rois), keyed by kind: raw, neuropil, deconvolved, dff. */
+  readonly traces: Readonly<Record<string, ChunkSource>>;
+}
+
+const TRACE_NAMES: Record<string, string> = {
+  raw: "RoiResponseSeries",
+  neuropil: "Neuropil",
+  deconvolved: "Deconvolved",
+  dff: "DfOverF",
+};
+
+/** Adds a PlaneSegmentation (in processing/ophys/ImageSegmentation) and its traces (Fluorescence, DfOverF). */
+export function addSegmentationToNwbfile(
+  nwbfile: NWBFile,
+  segmentation: Segmentation,
+  metadata: Metadata,
+  options: { timing: Timing; stubTest?: boolean },
+): PlaneSegmentation {
+  const ophys = ophysOf(metadata);
+  const planeEntry = ophys.ImageSegmentation?.plane_segmentations[0];
+  const planeName = planeEntry?.imaging_plane ?? ophys.ImagingPlane?.[0]?.name ?? "ImagingPlane";
+  const module = nwbfile.createProcessingModule("ophys", "processed optical physiology data");
+  const rois = new PlaneSegmentation({
+    name: planeEntry?.name ?? "PlaneSegmentation",
+    description: planeEntry?.description ?? PLACEHOLDER_DESCRIPTION,
+    imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
+  });
+  rois.addColumn({ name: "roi_name", description: "identifier of the ROI in the source", dtype: "utf8" });
+  const [rows, columns] = segmentation.imageShape;
+  segmentation.imageMasks.forEach((mask, i) => {
+    const image = Array.from({ length: rows }, (_, r) =>
+      Array.from(mask.subarray(r * columns, (r + 1) * columns)),
+    );
+    rois.addRoi({ image_mask: image, roi_name: String(segmentation.roiIds[i]) });
+  });
+  const segmentationName = ophys.ImageSegmentation?.name ?? "ImageSegmentation";
+  let container = module.get(segmentationName);
+  if (!(container instanceof GroupNode)) container = module.add(new ImageSegmentation([], segmentationName));
+  (container as GroupNode).add(rois);
+  const region = rois.createRoiTableRegion([...segmentation.roiIds.keys()], "all ROIs");
+  const stub = options.stubTest ? STUB_FRAMES : undefined;
+  const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
+  const fluorescence: RoiResponseSeries[] = [];
+  const dff: RoiResponseSeries[] = [];
+  for (const [kind, source] of Object.entries(segmentation.traces)) {
+    const name = TRACE_NAMES[kind] ?? kind;
+    const series = new RoiResponseSeries({
+      name,
+      description: `${kind} traces of ${rois.name}`,
+      data: stub ? firstRows(source, stub) : source,
+      rois: region,
+      unit: "n.a.",
+      ...(timing.kind === "regular"
+        ? { rate: timing.rate, starting_time: timing.startingTime }
+        : { timestamps: timestampsSource(timing) }),
+    });
+    (kind === "dff" ? dff : fluorescence).push(series);
+  }
+  if (fluorescence.length > 0) module.add(new Fluorescence(fluorescence));
+  if (dff.length > 0) module.add(new Fluorescence(dff, { neurodataType: "DfOverF" }));
+  return rois;
+}

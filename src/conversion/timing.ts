@@ -1,0 +1,139 @@
+/**
+ * The clock of an interface's samples: regular (rate + starting time) or irregular (a time per sample).
+ * Irregular timings are lazy (a function of the sample index), so aligning a 100 GB recording never
+ * materializes its timestamps in memory; the writer streams them like any other bulk data.
+ */
+import type { ChunkSource } from "../data/lazy.js";
+
+export type Timing =
+  | { readonly kind: "regular"; readonly rate: number; readonly startingTime: number; readonly count: number }
+  | { readonly kind: "irregular"; readonly count: number; readonly timeAt: (index: number) => number };
+
+/** Time in seconds of sample `index`. */
+export function timeAt(timing: Timing, index: number): number {
+  return timing.kind === "regular" ? timing.startingTime + index / timing.rate : timing.timeAt(index);
+}
+
+/** Every timestamp, materialized (count × 8 bytes). */
+export function timestampsOf(timing: Timing): Float64Array {
+  const out = new Float64Array(timing.count);
+  for (let i = 0; i < timing.count; i++) out[i] = timeAt(timing, i);
+  return out;
+}
+
+/** The timestamps as a lazy float64 source, for writing without holding them in memory. */
+export function timestampsSource(timing: Timing): ChunkSource {
+  return {
+    dtype: "float64",
+    shape: [timing.count],
+    readRows(start, end) {
+      const out = new Float64Array(end - start);
+      for (let i = start; i < end; i++) out[i - start] = timeAt(timing, i);
+      return out;
+    },
+  };
+}
+
+/** Irregular timing from an explicit array of timestamps. */
+export function timingFromTimestamps(timestamps: ArrayLike<number>): Timing {
+  const copy = Float64Array.from(timestamps);
+  return { kind: "irregular", count: copy.length, timeAt: (i) => copy[i]! };
+}
+
+/**
+ * Piecewise-linear map from one clock to another, given matching times on both (e.g. TTL pulses seen by
+ * two systems); extrapolates linearly beyond the first and last pair.
+ */
+export function interpolator(from: ArrayLike<number>, to: ArrayLike<number>): (t: number) => number {
+  if (from.length !== to.length || from.length < 2) {
+    throw new RangeError(
+      `need at least two matching times on both clocks, got ${from.length} and ${to.length}`,
+    );
+  }
+  for (let i = 1; i < from.length; i++) {
+    if (!(from[i]! > from[i - 1]!)) throw new RangeError(`unaligned times must increase (index ${i})`);
+  }
+  const last = from.length - 1;
+  return (t) => {
+    let lo = 0;
+    let hi = last;
+    if (t <= from[1]!) hi = 1;
+    else if (t >= from[last - 1]!) lo = last - 1;
+    else {
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (from[mid]! <= t) lo = mid;
+        else hi = mid;
+      }
+    }
+    const slope = (to[hi]! - to[lo]!) / (from[hi]! - from[lo]!);
+    return to[lo]! + (t - from[lo]!) * slope;
+  };
+}
+
+/** Keeps the first `count` samples of a timing (for stub conversions). */
+export function truncateTiming(timing: Timing, count: number): Timing {
+  return { ...timing, count: Math.min(count, timing.count) };
+}
+
+/**
+ * The timing API every interface with a clock offers. `getTiming()` is what gets written:
+ * regular series as starting_time + rate, irregular ones as timestamps.
+ */
+export class Clock {
+  private aligned: Timing | undefined;
+
+  constructor(private readonly original: () => Timing) {}
+
+  getOriginalTiming(): Timing {
+    return this.original();
+  }
+
+  getTiming(): Timing {
+    return this.aligned ?? this.original();
+  }
+
+  /** Every original timestamp, in seconds (materialized). */
+  getOriginalTimestamps(): Float64Array {
+    return timestampsOf(this.original());
+  }
+
+  /** Every current (aligned, if set) timestamp, in seconds (materialized). */
+  getTimestamps(): Float64Array {
+    return timestampsOf(this.getTiming());
+  }
+
+  /** Replaces the whole timing (e.g. with another interface's, to share its clock). */
+  setAlignedTiming(timing: Timing): void {
+    this.aligned = timing;
+  }
+
+  /** Replaces the timestamps; one per sample. */
+  setAlignedTimestamps(timestamps: ArrayLike<number>): void {
+    const count = this.original().count;
+    if (timestamps.length !== count) {
+      throw new RangeError(
+        `aligned timestamps must have one value per sample: ${count}, got ${timestamps.length}`,
+      );
+    }
+    this.aligned = timingFromTimestamps(timestamps);
+  }
+
+  /** Moves the clock so that the first sample is at `startingTime` seconds; a regular clock stays regular. */
+  setAlignedStartingTime(startingTime: number): void {
+    const current = this.getTiming();
+    if (current.kind === "regular") {
+      this.aligned = { ...current, startingTime };
+      return;
+    }
+    const shift = startingTime - current.timeAt(0);
+    this.aligned = { kind: "irregular", count: current.count, timeAt: (i) => current.timeAt(i) + shift };
+  }
+
+  /** Maps the current timestamps through matching (unaligned, aligned) time pairs. */
+  alignByInterpolation(unalignedTimes: ArrayLike<number>, alignedTimes: ArrayLike<number>): void {
+    const current = this.getTiming();
+    const map = interpolator(unalignedTimes, alignedTimes);
+    this.aligned = { kind: "irregular", count: current.count, timeAt: (i) => map(timeAt(current, i)) };
+  }
+}
