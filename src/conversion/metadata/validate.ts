@@ -33,10 +33,14 @@ function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
+function withArticle(noun: string): string {
+  return /^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
 function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+  return typeof value === "object" ? "an object" : withArticle(typeof value);
 }
 
 interface HintedSchema {
@@ -81,9 +85,7 @@ function describe(errors: readonly ErrorObject[]): MetadataProblem[] {
     } else {
       const typeError = list.find((e) => e.keyword === "type");
       const message = typeError
-        ? `${path} must be ${typeError.params.type === "array" ? "an array" : `a ${typeError.params.type}`}, got ${typeName(
-            first.data,
-          )} ${show(first.data)}`
+        ? `${path} must be ${withArticle(String(typeError.params.type))}, got ${typeName(first.data)} ${show(first.data)}`
         : `${path} ${show(first.data)} ${first.message}`;
       problems.push({ path, value: first.data, message });
     }
