@@ -76,7 +76,7 @@ describe("metadata validation names the field, the value and the fix", () => {
   it("reports every problem at once, with wrong types and unknown keys", () => {
     const problems = messages({
       NWBFile: { keywords: "a,b" as unknown as string[], sesion_id: "typo" } as Metadata["NWBFile"],
-      Subject: { sex: "X", age: "old" },
+      Subject: { sex: "X" as "M", age: "old" },
     });
     expect(problems).toHaveLength(4);
     expect(problems).toContain("NWBFile.keywords must be an array, got a string 'a,b'");
