@@ -47,7 +47,8 @@ export interface ImagingPlaneOptions {
 export class ImagingPlane extends Container {
   constructor(options: ImagingPlaneOptions) {
     super("ImagingPlane", options.name);
-    this.setDataset("description", options.description);
+    // optional in the schema, but pynwb cannot read an ImagingPlane without it
+    this.setDataset("description", options.description ?? "no description");
     this.setDataset("excitation_lambda", options.excitation_lambda, "float32");
     this.setDataset("imaging_rate", options.imaging_rate, "float32");
     this.setDataset("indicator", options.indicator);
