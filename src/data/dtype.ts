@@ -104,3 +104,16 @@ export function elementCount(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** Copies numbers (or bigints, or booleans as 0/1) into a new typed array of `dtype`. */
+export function toTypedArray(values: ArrayLike<unknown>, dtype: NumericDtype): TypedArray {
+  const out = allocate(dtype, values.length);
+  const big = dtype === "int64" || dtype === "uint64";
+  const target = out as unknown as unknown[];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    const n = typeof v === "boolean" ? Number(v) : v;
+    target[i] = big ? BigInt(n as number | bigint) : Number(n);
+  }
+  return out;
+}

@@ -211,12 +211,26 @@ const imagingSchema = (extra: string) =>
     { additionalProperties: false },
   );
 
-function frameTiming(source: MockImagingSource): Timing {
-  return { kind: "regular", rate: source.samplingRate ?? 30, startingTime: 0, count: source.numFrames ?? 30 };
+/** What the ophys mocks share: a frame clock and the Ophys metadata. */
+abstract class MockOphysInterface<S extends MockImagingSource> extends BaseTemporalInterface<S> {
+  protected override getOriginalTiming(): Timing {
+    return {
+      kind: "regular",
+      rate: this.sourceData.samplingRate ?? 30,
+      startingTime: 0,
+      count: this.sourceData.numFrames ?? 30,
+    };
+  }
+
+  override getMetadata(): Metadata {
+    const metadata = mockSessionMetadata(super.getMetadata());
+    metadata.Ophys = structuredClone(OPHYS_METADATA) as Record<string, unknown>;
+    return metadata;
+  }
 }
 
 /** A two-photon movie of `numFrames` int16 frames. */
-export class MockImagingInterface extends BaseTemporalInterface<MockImagingSource> {
+export class MockImagingInterface extends MockOphysInterface<MockImagingSource> {
   static override displayName = "Mock imaging";
   static override info = "Generated two-photon movie, for tests.";
   static override sourceSchema: TObject = imagingSchema("");
@@ -235,16 +249,6 @@ export class MockImagingInterface extends BaseTemporalInterface<MockImagingSourc
     };
   }
 
-  protected override getOriginalTiming(): Timing {
-    return frameTiming(this.sourceData);
-  }
-
-  override getMetadata(): Metadata {
-    const metadata = mockSessionMetadata(super.getMetadata());
-    metadata.Ophys = structuredClone(OPHYS_METADATA) as Record<string, unknown>;
-    return metadata;
-  }
-
   override addToNwbfile(nwbfile: NWBFile, metadata: Metadata, options: { stubTest?: boolean } = {}): void {
     addImagingToNwbfile(nwbfile, this.imaging, metadata, {
       timing: this.getTiming(),
@@ -254,9 +258,7 @@ export class MockImagingInterface extends BaseTemporalInterface<MockImagingSourc
 }
 
 /** `numRois` square ROIs with raw and ΔF/F traces. */
-export class MockSegmentationInterface extends BaseTemporalInterface<
-  MockImagingSource & { numRois?: number }
-> {
+export class MockSegmentationInterface extends MockOphysInterface<MockImagingSource & { numRois?: number }> {
   static override displayName = "Mock segmentation";
   static override info = "Generated ROIs and traces, for tests.";
   static override sourceSchema: TObject = Type.Composite([
@@ -289,16 +291,6 @@ export class MockSegmentationInterface extends BaseTemporalInterface<
         dff: lazy([frames, rois], "float32", (t, r) => noise(t, r + 1000) - 0.5),
       },
     };
-  }
-
-  protected override getOriginalTiming(): Timing {
-    return frameTiming(this.sourceData);
-  }
-
-  override getMetadata(): Metadata {
-    const metadata = mockSessionMetadata(super.getMetadata());
-    metadata.Ophys = structuredClone(OPHYS_METADATA) as Record<string, unknown>;
-    return metadata;
   }
 
   override addToNwbfile(nwbfile: NWBFile, metadata: Metadata, options: { stubTest?: boolean } = {}): void {

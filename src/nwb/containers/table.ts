@@ -13,6 +13,7 @@ import {
   isNumericDtype,
   isTypedArray,
   type NumericDtype,
+  toTypedArray,
 } from "../../data/dtype.js";
 import {
   type DataInput,
@@ -242,28 +243,7 @@ function columnData(values: readonly unknown[], dtype: Dtype): DataInput {
   if (isNumericDtype(dtype) && (Array.isArray(first) || isTypedArray(first) || (first as NDArray)?.values)) {
     return stackCells(values, dtype);
   }
-  switch (dtype) {
-    case "float64":
-      return Float64Array.from(values as number[]);
-    case "float32":
-      return Float32Array.from(values as number[]);
-    case "int32":
-      return Int32Array.from(values as number[]);
-    case "uint32":
-      return Uint32Array.from(values as number[]);
-    case "int16":
-      return Int16Array.from(values as number[]);
-    case "uint8":
-      return Uint8Array.from(values as number[]);
-    case "int8":
-      return Int8Array.from(values as number[]);
-    case "int64":
-      return BigInt64Array.from((values as (number | bigint)[]).map(BigInt));
-    case "uint64":
-      return BigUint64Array.from((values as (number | bigint)[]).map(BigInt));
-    case "bool":
-      return Uint8Array.from(values as boolean[], (v) => (v ? 1 : 0));
-    default:
-      return values as DataInput;
-  }
+  // bool columns are stored as 0/1 (see the HDF5 engine's bool encoding)
+  if (dtype === "bool") return toTypedArray(values, "uint8");
+  return isNumericDtype(dtype) ? toTypedArray(values, dtype) : (values as DataInput);
 }

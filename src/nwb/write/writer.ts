@@ -3,13 +3,13 @@
  * cached specification. Bulk data is pulled block by block (one buffer at a time), so memory stays bounded.
  */
 import {
-  allocate,
   type Dtype,
   elementCount,
   isNumericDtype,
   isTypedArray,
   type NumericDtype,
   type TypedArray,
+  toTypedArray,
   typedArrayFor,
 } from "../../data/dtype.js";
 import {
@@ -61,14 +61,7 @@ function storedValue(data: NodeData, dtype: Dtype): StoredValue {
       return toStored(data.value) as StoredValue;
     case "array": {
       if (isTypedArray(data.values)) return data.values;
-      if (isNumericDtype(dtype)) {
-        const out = allocate(dtype, data.values.length);
-        const big = dtype.endsWith("int64");
-        data.values.forEach((v, i) => {
-          (out as unknown as unknown[])[i] = big ? BigInt(v as number) : Number(v);
-        });
-        return out;
-      }
+      if (isNumericDtype(dtype)) return toTypedArray(data.values, dtype);
       return data.values.map(toStored) as StoredValue;
     }
     case "compound":
@@ -82,13 +75,7 @@ function storedValue(data: NodeData, dtype: Dtype): StoredValue {
 
 /** Converts a block to the dtype the file stores (only needed when the user overrides it). */
 function castBlock(block: TypedArray, dtype: NumericDtype): TypedArray {
-  if (block instanceof typedArrayFor(dtype)) return block;
-  const out = allocate(dtype, block.length);
-  const big = dtype.endsWith("int64");
-  for (let i = 0; i < block.length; i++) {
-    (out as unknown as unknown[])[i] = big ? BigInt(block[i] as number) : Number(block[i]);
-  }
-  return out;
+  return block instanceof typedArrayFor(dtype) ? block : toTypedArray(block, dtype);
 }
 
 export interface WriteOptions {
