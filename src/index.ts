@@ -49,6 +49,7 @@ export * from "./nwb/containers/time.js";
 export * from "./nwb/schema/index.js";
 export * from "./nwb/write/backendConfiguration.js";
 export * from "./nwb/write/configureAndWrite.js";
+export { checkOutputPath } from "./nwb/write/output.js";
 export type { ProgressCallback, WriteProgress } from "./nwb/write/writer.js";
 export { hdf5Backend } from "./storage/hdf5/index.js";
 export type * from "./storage/types.js";

@@ -122,7 +122,7 @@ export function checkMetadata(metadata: Metadata, schema: TSchema): MetadataRepo
     !problems.some((p) => p.path === "NWBFile.session_start_time")
   ) {
     warnings.push(
-      `NWBFile.session_start_time '${start}' has no time zone; readers will take it as UTC. ` +
+      `NWBFile.session_start_time '${start}' has no time zone, which DANDI requires. ` +
         `Attach the lab's zone with withTimeZone(value, "US/Pacific") or write an offset such as ${start}-08:00`,
     );
   }

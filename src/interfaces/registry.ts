@@ -1,0 +1,49 @@
+/**
+ * The interfaces the command line and tools can list and construct, with their short aliases.
+ */
+import type { TObject } from "@sinclair/typebox";
+import type { Conversion } from "../conversion/conversion.js";
+import {
+  MockImagingInterface,
+  MockRecordingInterface,
+  MockSegmentationInterface,
+  MockSortingInterface,
+} from "../testing/mocks.js";
+
+/** A class the command line can construct from one path argument. */
+export interface ConstructibleConversion {
+  new (sourceData: never): Conversion;
+  readonly name: string;
+  readonly displayName?: string;
+  readonly info?: string;
+  readonly associatedSuffixes?: readonly string[];
+  getSourceSchema(): TObject;
+}
+
+export interface RegisteredInterface {
+  readonly cls: ConstructibleConversion;
+  readonly aliases: readonly string[];
+}
+
+export const INTERFACES: readonly RegisteredInterface[] = [
+  { cls: MockRecordingInterface, aliases: ["mock-recording"] },
+  { cls: MockSortingInterface, aliases: ["mock-sorting"] },
+  { cls: MockImagingInterface, aliases: ["mock-imaging"] },
+  { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
+];
+
+/** The interface named by class name or alias (case-insensitive). */
+export function findInterface(name: string): RegisteredInterface | undefined {
+  const wanted = name.toLowerCase();
+  return INTERFACES.find(
+    (entry) =>
+      entry.cls.name.toLowerCase() === wanted || entry.aliases.some((a) => a.toLowerCase() === wanted),
+  );
+}
+
+/** The source argument a path fills: `filePath`, `folderPath`, or the first required string argument. */
+export function pathArgumentOf(cls: ConstructibleConversion): string | undefined {
+  const schema = cls.getSourceSchema();
+  const names = Object.keys(schema.properties);
+  return names.find((n) => n === "filePath" || n === "folderPath") ?? schema.required?.[0];
+}
