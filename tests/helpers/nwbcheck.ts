@@ -76,7 +76,9 @@ export function nwbcheck(...files: string[]): NwbcheckResult {
   if (result.status === 2 || !existsSync(report)) throw new Error(`nwbcheck setup problem:\n${output}`);
   const files_ = JSON.parse(readFileSync(report, "utf8")) as { messages: NwbcheckMessage[] }[];
   const blocking = files_.flatMap((f) =>
-    f.messages.filter((m) => m.level === "FAIL" || (m.level === "WARN" && m.stage === "layout" && !isFalsePositive(m))),
+    f.messages.filter(
+      (m) => m.level === "FAIL" || (m.level === "WARN" && m.stage === "layout" && !isFalsePositive(m)),
+    ),
   );
   return { passed: blocking.length === 0, output };
 }
