@@ -36,6 +36,8 @@ export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
+export * from "./interfaces/registry.js";
+export * from "./interfaces/spikeglx/index.js";
 export * from "./nwb/containers/base.js";
 export * from "./nwb/containers/behavior.js";
 export * from "./nwb/containers/ecephys.js";

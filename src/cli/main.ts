@@ -15,6 +15,7 @@ import type { Conversion } from "../conversion/conversion.js";
 import { loadMetadata, metadataToYaml } from "../conversion/metadata/io.js";
 import { mergeMetadata } from "../conversion/metadata/merge.js";
 import type { Metadata } from "../conversion/metadata/schema.js";
+import { withTimeZone } from "../conversion/metadata/timezone.js";
 import { findInterface, INTERFACES, pathArgumentOf } from "../interfaces/registry.js";
 import { configureAndWriteNwbfile, getDefaultBackendConfiguration } from "../nwb/write/configureAndWrite.js";
 import { checkOutputPath } from "../nwb/write/output.js";
@@ -63,6 +64,7 @@ async function convert(
     stubTest?: boolean;
     compression: "gzip" | "none";
     compressionLevel?: number;
+    timezone?: string;
   },
   io: CliIO,
 ): Promise<void> {
@@ -70,6 +72,9 @@ async function convert(
   const conversion = construct(interfaceName, path);
   const userMetadata = options.metadata ? await loadMetadata(options.metadata) : {};
   const metadata: Metadata = mergeMetadata(conversion.getMetadata(), userMetadata);
+  if (options.timezone) {
+    metadata.NWBFile.session_start_time = withTimeZone(metadata.NWBFile.session_start_time, options.timezone);
+  }
   const started = performance.now();
   const nwbfile = await conversion.createNwbfile({ metadata, ...(options.stubTest && { stubTest: true }) });
   const configuration = getDefaultBackendConfiguration(nwbfile, "hdf5");
@@ -151,6 +156,10 @@ export function buildProgram(io: CliIO = defaultIO): Command {
         .default("gzip"),
     )
     .option("--compression-level <n>", "gzip level, 0-9 (default 4)", level)
+    .option(
+      "--timezone <zone>",
+      "IANA time zone of the recording (e.g. US/Pacific), for a start time without one",
+    )
     .action(async (interfaceName: string, path: string, options) =>
       convert(interfaceName, path, options, io),
     );

@@ -137,3 +137,12 @@ export class Clock {
     this.aligned = { kind: "irregular", count: current.count, timeAt: (i) => map(timeAt(current, i)) };
   }
 }
+
+/** How a series states its timing: starting_time + rate when regular, lazy timestamps otherwise. */
+export function seriesTiming(
+  timing: Timing,
+): { rate: number; starting_time: number } | { timestamps: ChunkSource } {
+  return timing.kind === "regular"
+    ? { rate: timing.rate, starting_time: timing.startingTime }
+    : { timestamps: timestampsSource(timing) };
+}

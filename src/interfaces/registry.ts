@@ -9,6 +9,9 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
+import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
+import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
 
 /** A class the command line can construct from one path argument. */
 export interface ConstructibleConversion {
@@ -26,6 +29,9 @@ export interface RegisteredInterface {
 }
 
 export const INTERFACES: readonly RegisteredInterface[] = [
+  { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
+  { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
+  { cls: SpikeGLXNIDQInterface, aliases: ["spikeglx-nidq"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },

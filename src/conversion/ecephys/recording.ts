@@ -18,7 +18,7 @@ import type { NWBFile } from "../../nwb/containers/file.js";
 import { GroupNode } from "../../nwb/containers/node.js";
 import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
 import type { ColumnMetadata, Metadata, SeriesMetadata } from "../metadata/schema.js";
-import { type Timing, timestampsSource, truncateTiming } from "../timing.js";
+import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
 
 /** Value of a per-channel property, stored as a column of the electrodes table. */
 export type ChannelProperty = string | number | boolean;
@@ -28,6 +28,11 @@ export interface RecordingChannel {
   readonly name: string;
   /** ElectrodeGroup the channel belongs to (a probe, or a shank of it). */
   readonly groupName: string;
+  /**
+   * Identity of the physical electrode within its group, when several streams record from it (a probe's
+   * AP and LF bands); streams that share it share one electrodes-table row. Default: the channel name.
+   */
+  readonly electrodeKey?: string;
   /** Extra electrode columns: rel_x, rel_y (µm), location, contact_ids, inter_sample_shift, ... */
   readonly properties?: Readonly<Record<string, ChannelProperty>>;
 }
@@ -109,9 +114,9 @@ function ensureGroup(nwbfile: NWBFile, metadata: Metadata, name: string): Electr
   );
 }
 
-/** A filler for rows that lack a column added later: NaN, "" or false. */
-function filler(value: ChannelProperty): ChannelProperty {
-  return typeof value === "number" ? Number.NaN : typeof value === "string" ? "" : false;
+/** The value of a column for a row that lacks it: NaN, "" or false by the column's dtype. */
+function filler(dtype: unknown): ChannelProperty {
+  return dtype === "utf8" ? "" : dtype === "bool" ? false : Number.NaN;
 }
 
 function ensureColumns(
@@ -138,6 +143,9 @@ function ensureColumns(
   }
 }
 
+/** Rows added by {@link addElectrodes}, by (group, electrode key), per table. */
+const electrodeRows = new WeakMap<ElectrodesTable, Map<string, number>>();
+
 /** Row indices of the recording's channels in the electrodes table, adding rows that are not there yet. */
 export function addElectrodes(
   nwbfile: NWBFile,
@@ -146,25 +154,27 @@ export function addElectrodes(
 ): number[] {
   const table = nwbfile.electrodes;
   ensureColumns(table, recording.channels, metadata.Ecephys?.Electrodes ?? []);
-  const existing = new Map<string, number>();
-  const names = table.columns.get("channel_name")!.values;
-  const groups = table.columns.get("group_name")!.values;
-  for (let row = 0; row < table.length; row++) existing.set(`${groups[row]}\u0000${names[row]}`, row);
+  let existing = electrodeRows.get(table);
+  if (!existing) {
+    existing = new Map();
+    electrodeRows.set(table, existing);
+  }
+  const known = existing;
   return recording.channels.map((channel) => {
-    const key = `${channel.groupName}\u0000${channel.name}`;
-    const found = existing.get(key);
+    const key = `${channel.groupName}\u0000${channel.electrodeKey ?? channel.name}`;
+    const found = known.get(key);
     if (found !== undefined) return found;
     const group = ensureGroup(nwbfile, metadata, channel.groupName);
     const row: Record<string, unknown> = { group, channel_name: channel.name };
     for (const column of table.columns.values()) {
       if (!(column.name in row) && column.name !== "location" && column.name !== "group_name") {
         const value = channel.properties?.[column.name];
-        row[column.name] = value ?? filler(column.values[0] as ChannelProperty);
+        row[column.name] = value ?? filler(column.spec.dtype);
       }
     }
     if (channel.properties?.location !== undefined) row.location = channel.properties.location;
     table.addElectrode(row as Parameters<ElectrodesTable["addElectrode"]>[0]);
-    existing.set(key, table.length - 1);
+    known.set(key, table.length - 1);
     return table.length - 1;
   });
 }
@@ -191,9 +201,7 @@ export function addRecordingToNwbfile(
     conversion: uniform ? (typeof gains === "number" ? gains : (gains[0] ?? 1)) : 1,
     ...(!uniform && { channel_conversion: Float64Array.from(gains as readonly number[]) }),
     ...(recording.offsetToVolts !== undefined && { offset: recording.offsetToVolts }),
-    ...(timing.kind === "regular"
-      ? { rate: timing.rate, starting_time: timing.startingTime }
-      : { timestamps: timestampsSource(timing) }),
+    ...seriesTiming(timing),
   });
   const writeAs = options.writeAs ?? "raw";
   if (writeAs === "raw") return nwbfile.addAcquisition(electricalSeries);

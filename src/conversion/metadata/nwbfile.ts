@@ -4,10 +4,21 @@
  */
 import { MetadataValidationError } from "../../errors.js";
 import { NWBFile, Subject } from "../../nwb/containers/file.js";
-import { formatDatetime } from "../../nwb/containers/time.js";
+import { formatDatetime, hasUtcOffset, localTimeZone } from "../../nwb/containers/time.js";
 import type { Metadata } from "./schema.js";
+import { withTimeZone } from "./timezone.js";
 
 export const PLACEHOLDER_DESCRIPTION = "no description";
+
+/**
+ * A date-time with its UTC offset. NWB readers refuse times without one, and acquisition systems rarely
+ * record it, so a time without an offset gets this machine's zone (what pynwb and NeuroConv do too);
+ * metadata validation warns about it beforehand. The metadata itself is not changed.
+ */
+function zoned(value: string | Date): string {
+  const text = formatDatetime(value);
+  return hasUtcOffset(text) ? text : withTimeZone(text, localTimeZone());
+}
 
 /** A new in-memory NWB file from `metadata.NWBFile` and `metadata.Subject`. */
 export function nwbfileFromMetadata(metadata: Metadata): NWBFile {
@@ -22,14 +33,20 @@ export function nwbfileFromMetadata(metadata: Metadata): NWBFile {
       },
     ]);
   }
+  const { timestamps_reference_time: reference, ...rest } = general;
   const nwbfile = new NWBFile({
-    ...general,
-    session_start_time: formatDatetime(start),
+    ...rest,
+    session_start_time: zoned(start),
+    ...(reference !== undefined && { timestamps_reference_time: zoned(reference) }),
     session_description: session_description ?? PLACEHOLDER_DESCRIPTION,
   });
   const subject = metadata.Subject;
   if (subject && Object.keys(subject).length > 0) {
-    nwbfile.subject = new Subject(subject as ConstructorParameters<typeof Subject>[0]);
+    const { date_of_birth: birth, ...fields } = subject;
+    nwbfile.subject = new Subject({
+      ...(fields as ConstructorParameters<typeof Subject>[0]),
+      ...(birth !== undefined && { date_of_birth: zoned(birth) }),
+    });
   }
   return nwbfile;
 }

@@ -4,7 +4,7 @@
 import type { TSchema } from "@sinclair/typebox";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import { type MetadataProblem, MetadataValidationError } from "../../errors.js";
-import { hasUtcOffset } from "../../nwb/containers/time.js";
+import { hasUtcOffset, localTimeZone } from "../../nwb/containers/time.js";
 import type { Metadata } from "./schema.js";
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: false });
@@ -115,17 +115,16 @@ export function checkMetadata(metadata: Metadata, schema: TSchema): MetadataRepo
   const validate = compile(schema);
   const problems = validate(normalized) ? [] : describe(validate.errors ?? []);
   const warnings: string[] = [];
-  const start = normalized.NWBFile?.session_start_time;
-  if (
-    typeof start === "string" &&
-    !hasUtcOffset(start) &&
-    !problems.some((p) => p.path === "NWBFile.session_start_time")
-  ) {
+  const zoneless = (path: string, value: unknown) => {
+    if (typeof value !== "string" || hasUtcOffset(value) || problems.some((p) => p.path === path)) return;
     warnings.push(
-      `NWBFile.session_start_time '${start}' has no time zone, which DANDI requires. ` +
-        `Attach the lab's zone with withTimeZone(value, "US/Pacific") or write an offset such as ${start}-08:00`,
+      `${path} '${value}' has no time zone, which NWB readers and DANDI require; this machine's zone ` +
+        `(${localTimeZone()}) will be attached. If the data were recorded elsewhere, set the zone: ` +
+        `withTimeZone(value, "US/Pacific") or --timezone US/Pacific`,
     );
-  }
+  };
+  zoneless("NWBFile.session_start_time", normalized.NWBFile?.session_start_time);
+  zoneless("Subject.date_of_birth", normalized.Subject?.date_of_birth);
   return { problems, warnings };
 }
 

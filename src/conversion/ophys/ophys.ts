@@ -17,7 +17,7 @@ import {
 } from "../../nwb/containers/ophys.js";
 import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
 import type { Metadata } from "../metadata/schema.js";
-import { type Timing, timestampsSource, truncateTiming } from "../timing.js";
+import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
 
 /** `Ophys` metadata, laid out as NeuroConv lays it out. */
 export interface OphysMetadata {
@@ -101,9 +101,7 @@ export function addImagingToNwbfile(
     unit: entry?.unit ?? "n.a.",
     data: stub ? firstRows(imaging.data, stub) : imaging.data,
     imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
-    ...(timing.kind === "regular"
-      ? { rate: timing.rate, starting_time: timing.startingTime }
-      : { timestamps: timestampsSource(timing) }),
+    ...seriesTiming(timing),
   };
   const series =
     seriesType === "TwoPhotonSeries"
@@ -171,9 +169,7 @@ export function addSegmentationToNwbfile(
       data: stub ? firstRows(source, stub) : source,
       rois: region,
       unit: "n.a.",
-      ...(timing.kind === "regular"
-        ? { rate: timing.rate, starting_time: timing.startingTime }
-        : { timestamps: timestampsSource(timing) }),
+      ...seriesTiming(timing),
     });
     (kind === "dff" ? dff : fluorescence).push(series);
   }

@@ -12,7 +12,7 @@ import {
 } from "./ecephys.js";
 import { type IntervalRow, TimeIntervals, Units } from "./misc.js";
 import { GroupNode } from "./node.js";
-import { formatDatetime, localIsoNow } from "./time.js";
+import { formatDatetime, formatZonedDatetime, localIsoNow } from "./time.js";
 
 /** Version of the NWB core schema this package writes. */
 export const NWB_VERSION = "2.7.0";
@@ -50,7 +50,9 @@ export class Subject extends Container {
     age?.setAttribute("reference", options.age__reference);
     this.setDataset(
       "date_of_birth",
-      options.date_of_birth === undefined ? undefined : formatDatetime(options.date_of_birth),
+      options.date_of_birth === undefined
+        ? undefined
+        : formatZonedDatetime(options.date_of_birth, "date_of_birth"),
     );
     this.setDataset("description", options.description);
     this.setDataset("genotype", options.genotype);
@@ -113,7 +115,7 @@ export class NWBFile extends GroupNode {
   constructor(options: NWBFileOptions) {
     super("root", coreType("NWBFile"));
     this.setAttribute("nwb_version", NWB_VERSION);
-    const start = formatDatetime(options.session_start_time);
+    const start = formatZonedDatetime(options.session_start_time, "session_start_time");
     this.setDataset("session_description", options.session_description);
     this.setDataset("identifier", options.identifier ?? randomUUID());
     this.setDataset("session_start_time", start, "utf8");
@@ -121,7 +123,7 @@ export class NWBFile extends GroupNode {
       "timestamps_reference_time",
       options.timestamps_reference_time === undefined
         ? start
-        : formatDatetime(options.timestamps_reference_time),
+        : formatZonedDatetime(options.timestamps_reference_time, "timestamps_reference_time"),
       "utf8",
     );
     this.setDataset(

@@ -43,3 +43,23 @@ export function localIso(date: Date): string {
 export function localIsoNow(): string {
   return localIso(new Date());
 }
+
+/**
+ * Like {@link formatDatetime}, but the text must carry a UTC offset: pynwb refuses to read an NWB file whose
+ * session_start_time, timestamps_reference_time or date_of_birth has none.
+ */
+export function formatZonedDatetime(value: string | Date, field: string): string {
+  const text = formatDatetime(value);
+  if (!hasUtcOffset(text)) {
+    throw new RangeError(
+      `${field} '${text}' has no UTC offset, and NWB readers refuse such files; ` +
+        `write e.g. ${text.includes("T") ? text : `${text}T00:00:00`}-08:00, or use withTimeZone(value, "US/Pacific")`,
+    );
+  }
+  return text;
+}
+
+/** The time zone of the machine running the conversion (an IANA name such as Europe/Paris). */
+export function localTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}

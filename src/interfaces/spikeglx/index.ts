@@ -1,0 +1,3 @@
+export * from "./converter.js";
+export * from "./nidqInterface.js";
+export * from "./recordingInterface.js";

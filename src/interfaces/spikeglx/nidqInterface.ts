@@ -1,0 +1,178 @@
+/**
+ * SpikeGLX NI-DAQ stream: analog inputs as TimeSeries in volts, digital lines as event times.
+ */
+import { type TObject, Type } from "@sinclair/typebox";
+import type { StandardConversionOptions } from "../../conversion/conversion.js";
+import { PLACEHOLDER_DESCRIPTION } from "../../conversion/metadata/nwbfile.js";
+import type { Metadata } from "../../conversion/metadata/schema.js";
+import { BaseTemporalInterface } from "../../conversion/temporal.js";
+import { seriesTiming, type Timing, timeAt, truncateTiming } from "../../conversion/timing.js";
+import { firstRows } from "../../data/lazy.js";
+import { SourceDataError } from "../../errors.js";
+import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
+import { TimeSeries } from "../../nwb/containers/base.js";
+import type { NWBFile } from "../../nwb/containers/file.js";
+
+export interface SpikeGLXNIDQSource {
+  /** Path of the `.nidq.bin` file; its `.meta` must sit beside it. */
+  readonly filePath: string;
+}
+
+/** Analog channels that share one factor to volts are written together. */
+function groupByConversion(channels: readonly NidqAnalogChannel[]): NidqAnalogChannel[][] {
+  const groups = new Map<number, NidqAnalogChannel[]>();
+  for (const channel of channels)
+    groups.set(channel.conversion, [...(groups.get(channel.conversion) ?? []), channel]);
+  return [...groups.values()];
+}
+
+/**
+ * The NI-DAQ stream of a SpikeGLX run. Analog channels (MN, MA, XA) become a TimeSeries in volts
+ * ("TimeSeriesNIDQ"); every digital line with transitions becomes a TimeSeries of its edges
+ * ("EventsNIDQDigitalLine<n>": timestamps of the edges, data 1 for rising and 0 for falling), which any
+ * NWB 2.7 reader understands without extensions.
+ *
+ * @example
+ * ```ts
+ * const nidq = new SpikeGLXNIDQInterface({ filePath: "run_g0/run_g0_t0.nidq.bin" });
+ * const pulses = await nidq.getEventTimesFromTtl(0); // rising edges of digital line 0, in seconds
+ * ```
+ */
+export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSource> {
+  static override displayName = "SpikeGLX NIDQ";
+  static override keywords = ["SpikeGLX", "NI-DAQ", "TTL", "analog", "digital"];
+  static override associatedSuffixes = [".nidq.bin", ".nidq.meta"];
+  static override info = "NI-DAQ analog and digital inputs recorded with SpikeGLX (.nidq.bin + .meta).";
+  static override sourceSchema: TObject = Type.Object(
+    { filePath: Type.String({ description: "Path of the .nidq.bin file (its .meta must be beside it)." }) },
+    { additionalProperties: false },
+  );
+
+  readonly stream: NidqStream;
+
+  constructor(sourceData: SpikeGLXNIDQSource) {
+    super(sourceData);
+    const stream = openSpikeGLXStream(sourceData.filePath);
+    if (stream.kind !== "nidq") {
+      throw new SourceDataError(
+        sourceData.filePath,
+        "is an imec stream; use SpikeGLXRecordingInterface (alias spikeglx)",
+      );
+    }
+    this.stream = stream;
+  }
+
+  protected override getOriginalTiming(): Timing {
+    const { samplingRate, startTime, numSamples } = this.stream;
+    return { kind: "regular", rate: samplingRate, startingTime: startTime, count: numSamples };
+  }
+
+  get analogChannels(): NidqAnalogChannel[] {
+    return this.stream.channels.filter((c): c is NidqAnalogChannel => c.kind !== "XD");
+  }
+
+  /**
+   * Times (seconds, on this interface's current clock) of the rising edges of a digital line (a number) or
+   * of an analog channel (its name, e.g. "XA0") crossing half way between its lowest and highest value.
+   */
+  async getEventTimesFromTtl(channel: number | string): Promise<Float64Array> {
+    const toTime = (sample: number) => timeAt(this.getTiming(), sample);
+    if (typeof channel === "number") {
+      if (!this.stream.digitalLines.includes(channel)) {
+        throw new SourceDataError(
+          this.sourceData.filePath,
+          `digital line ${channel} was not saved (saved lines: ${this.stream.digitalLines.join(", ") || "none"})`,
+        );
+      }
+      const { rising } = await this.stream.digitalEvents(channel);
+      return Float64Array.from(rising, (t) =>
+        toTime(Math.round((t - this.stream.startTime) * this.stream.samplingRate)),
+      );
+    }
+    const analog = this.analogChannels.find((c) => c.name === channel);
+    if (!analog) {
+      throw new SourceDataError(
+        this.sourceData.filePath,
+        `no analog channel '${channel}' (channels: ${this.analogChannels.map((c) => c.name).join(", ")})`,
+      );
+    }
+    return Float64Array.from(await this.analogCrossings(analog.index), toTime);
+  }
+
+  /** Sample indices where an analog channel rises through the middle of its range (two streaming passes). */
+  private async analogCrossings(index: number): Promise<number[]> {
+    const source = this.stream.data([index]);
+    const rows = source.shape[0]!;
+    const step = 1 << 20;
+    let low = Number.POSITIVE_INFINITY;
+    let high = Number.NEGATIVE_INFINITY;
+    for (let start = 0; start < rows; start += step) {
+      for (const v of await source.readRows(start, Math.min(rows, start + step))) {
+        low = Math.min(low, Number(v));
+        high = Math.max(high, Number(v));
+      }
+    }
+    const threshold = (low + high) / 2;
+    const crossings: number[] = [];
+    let previous: number | undefined;
+    for (let start = 0; start < rows; start += step) {
+      const block = await source.readRows(start, Math.min(rows, start + step));
+      for (let i = 0; i < block.length; i++) {
+        const v = Number(block[i]);
+        if (previous !== undefined && previous < threshold && v >= threshold) crossings.push(start + i);
+        previous = v;
+      }
+    }
+    return crossings;
+  }
+
+  override getMetadata(): Metadata {
+    const metadata = super.getMetadata();
+    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
+    return metadata;
+  }
+
+  override async addToNwbfile(
+    nwbfile: NWBFile,
+    _metadata: Metadata,
+    options: StandardConversionOptions = {},
+  ): Promise<void> {
+    const timing = this.getTiming();
+    const groups = groupByConversion(this.analogChannels);
+    groups.forEach((channels, i) => {
+      const data = this.stream.data(channels.map((c) => c.index));
+      nwbfile.addAcquisition(
+        new TimeSeries({
+          name: groups.length === 1 ? "TimeSeriesNIDQ" : `TimeSeriesNIDQ${i}`,
+          description: `NI-DAQ analog channels ${channels.map((c) => c.name).join(", ")}, recorded with SpikeGLX.`,
+          data: options.stubTest ? firstRows(data, 100) : data,
+          unit: "volts",
+          conversion: channels[0]!.conversion,
+          ...seriesTiming(options.stubTest ? truncateTiming(timing, 100) : timing),
+        }),
+      );
+    });
+    for (const line of this.stream.digitalLines) {
+      const { rising, falling } = await this.stream.digitalEvents(line);
+      const edges = [
+        ...Array.from(rising, (t) => [t, 1] as const),
+        ...Array.from(falling, (t) => [t, 0] as const),
+      ].sort((a, b) => a[0] - b[0]);
+      if (edges.length === 0) continue;
+      const kept = options.stubTest ? edges.slice(0, 100) : edges;
+      const toTime = (t: number) =>
+        timeAt(timing, Math.round((t - this.stream.startTime) * this.stream.samplingRate));
+      nwbfile.addAcquisition(
+        new TimeSeries({
+          name: `EventsNIDQDigitalLine${line}`,
+          description: `TTL edges of NI-DAQ digital line ${line}: 1 = rising, 0 = falling.`,
+          data: Uint8Array.from(kept, ([, state]) => state),
+          unit: "n.a.",
+          continuity: "step",
+          comments: PLACEHOLDER_DESCRIPTION,
+          timestamps: Float64Array.from(kept, ([t]) => toTime(t)),
+        }),
+      );
+    }
+  }
+}
