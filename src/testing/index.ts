@@ -10,4 +10,5 @@
  * @packageDocumentation
  */
 export * from "./mocks.js";
+export * from "./spikeglx.js";
 export * from "./suite.js";

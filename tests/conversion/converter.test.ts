@@ -41,7 +41,7 @@ describe("NWBConverter", () => {
     if (nwbcheckAvailable()) expect(nwbcheck(path).passed).toBe(true);
     const file = await hdf5Backend.open(path);
     try {
-      expect(file.datasetInfo("/acquisition/ElectricalSeries/data").shape).toEqual([100, 3]);
+      expect(file.datasetInfo("/acquisition/ElectricalSeries/data").shape).toEqual([100, 3]); // max(100, 2 x 3 channels)
       const times = file.readDataset("/units/spike_times") as Float64Array;
       expect(times[0]).toBeCloseTo(1.5 + 0.2, 12);
       expect((file.readDataset("/units/spike_times_index") as Uint32Array)[0]).toBe(4);

@@ -58,7 +58,10 @@ export interface AddRecordingOptions {
   readonly seriesKey: string;
   readonly writeAs?: WriteAs;
   readonly timing: Timing;
-  /** Write only the first `stubSamples` samples (default 100 when stubTest). */
+  /**
+   * Write only the first `stubSamples` samples; default max(100, 2 x channels), so that time stays the
+   * longest axis (readers and the NWB Inspector take the longest axis of a series to be time).
+   */
   readonly stubTest?: boolean;
   readonly stubSamples?: number;
 }
@@ -188,7 +191,9 @@ export function addRecordingToNwbfile(
 ): ElectricalSeries {
   const rows = addElectrodes(nwbfile, recording, metadata);
   const series = seriesMetadata(metadata, options.seriesKey);
-  const stubSamples = options.stubTest ? (options.stubSamples ?? 100) : undefined;
+  const stubSamples = options.stubTest
+    ? (options.stubSamples ?? Math.max(100, 2 * recording.channels.length))
+    : undefined;
   const data = stubSamples === undefined ? recording.data : firstRows(recording.data, stubSamples);
   const timing = stubSamples === undefined ? options.timing : truncateTiming(options.timing, stubSamples);
   const gains = recording.gainToVolts;

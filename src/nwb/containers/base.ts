@@ -95,9 +95,9 @@ export class TimeSeries extends GroupNode {
       new DatasetNode("data", options.data, options.dtype ? { dtype: options.dtype } : {}),
     );
     data.setAttribute("unit", options.unit);
-    data.setAttribute("conversion", options.conversion, "float32");
-    data.setAttribute("offset", options.offset, "float32");
-    data.setAttribute("resolution", options.resolution, "float32");
+    data.setAttribute("conversion", options.conversion, "float64");
+    data.setAttribute("offset", options.offset, "float64");
+    data.setAttribute("resolution", options.resolution, "float64");
     data.setAttribute("continuity", options.continuity);
     this.setTiming(options);
     this.setDataset("control", options.control, "uint8");
