@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -32,6 +33,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
   { cls: SpikeGLXNIDQInterface, aliases: ["spikeglx-nidq"] },
+  { cls: PhySortingInterface, aliases: ["phy"] },
+  { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },

@@ -8,7 +8,13 @@ import type { StandardConversionOptions } from "../conversion.js";
 import type { DeviceMetadata, ElectrodeGroupMetadata, Metadata } from "../metadata/schema.js";
 import { BaseTemporalInterface } from "../temporal.js";
 import type { Timing } from "../timing.js";
-import { addRecordingToNwbfile, type Recording, regularTiming, type WriteAs } from "./recording.js";
+import {
+  addRecordingToNwbfile,
+  type Recording,
+  type RecordingChannel,
+  regularTiming,
+  type WriteAs,
+} from "./recording.js";
 
 /** Metadata of a recording interface: Ecephys always holds at least one Device and one ElectrodeGroup. */
 export interface RecordingMetadata extends Metadata {
@@ -66,6 +72,11 @@ export abstract class BaseRecordingInterface<Source extends object = object> ext
 
   get numSamples(): number {
     return this.recording.numSamples;
+  }
+
+  /** The channels in the order of the series' columns (names, groups, electrode properties). */
+  get channels(): readonly RecordingChannel[] {
+    return this.recording.channels;
   }
 
   /** Channel names in the order of the series' columns. */

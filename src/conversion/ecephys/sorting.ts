@@ -16,6 +16,10 @@ export interface SortedUnit {
   readonly properties?: Readonly<Record<string, ChannelProperty>>;
   /** Rows of the electrodes table the unit was detected on (set when linked to a recording). */
   readonly electrodes?: readonly number[];
+  /** The unit's mean template, (samples, channels) row-major (see `Sorting.templateShape`). */
+  readonly template?: Float32Array;
+  /** Index of the unit's channel of largest amplitude among the recording's channels. */
+  readonly peakChannel?: number;
 }
 
 /** What a format reader offers for a spike sorting result. */
@@ -24,6 +28,10 @@ export interface Sorting {
   readonly units: readonly SortedUnit[];
   /** Descriptions of the unit properties the source defines. */
   readonly propertyDescriptions?: Readonly<Record<string, string>>;
+  /** Shape (samples, channels) of every unit's `template`, when the source has templates. */
+  readonly templateShape?: readonly [number, number];
+  /** What the templates' values mean (their units), written as the column's description. */
+  readonly templateDescription?: string;
 }
 
 const STUB_SPIKES_PER_UNIT = 10;
@@ -31,6 +39,8 @@ const STUB_SPIKES_PER_UNIT = 10;
 export interface AddSortingOptions {
   readonly timing: Timing;
   readonly stubTest?: boolean;
+  /** Electrode rows per unit id, when the sorting is linked to a recording in the same file. */
+  readonly unitElectrodes?: ReadonlyMap<string | number, readonly number[]>;
 }
 
 /** Adds every unit to `/units`, spike times in seconds on `timing`, properties as columns. */
@@ -51,6 +61,26 @@ export function addSortingToNwbfile(
       dtype: "utf8",
     });
   }
+  const withTemplates = sorting.templateShape !== undefined && sorting.units.every((u) => u.template);
+  if (withTemplates && !units.columns.has("template") && units.length === 0) {
+    // not waveform_mean: the schema fixes that column's unit to volts, and sorter templates are not in volts
+    units.addColumn({
+      name: "template",
+      description: sorting.templateDescription ?? "mean spike template of the unit, (samples, channels)",
+      dtype: "float32",
+    });
+  }
+  if (
+    sorting.units.some((u) => u.peakChannel !== undefined) &&
+    !units.columns.has("peak_channel") &&
+    units.length === 0
+  ) {
+    units.addColumn({
+      name: "peak_channel",
+      description: "index of the channel with the largest template amplitude",
+      dtype: "int32",
+    });
+  }
   for (const name of names) {
     if (units.columns.has(name) || units.length > 0) continue;
     const description =
@@ -69,7 +99,15 @@ export function addSortingToNwbfile(
     for (const name of names)
       row[name] =
         unit.properties?.[name] ?? (typeof firstValue(sorting, name) === "number" ? Number.NaN : "");
-    if (unit.electrodes) row.electrodes = unit.electrodes;
+    const electrodes = options.unitElectrodes?.get(unit.id) ?? unit.electrodes;
+    if (electrodes) row.electrodes = electrodes;
+    if (withTemplates) {
+      const [samples, channels] = sorting.templateShape!;
+      row.template = Array.from({ length: samples }, (_, t) =>
+        Array.from(unit.template!.subarray(t * channels, (t + 1) * channels)),
+      );
+    }
+    if (units.columns.has("peak_channel")) row.peak_channel = unit.peakChannel ?? -1;
     units.addUnit(row as Parameters<typeof units.addUnit>[0]);
   }
 }
@@ -101,10 +139,23 @@ export abstract class BaseSortingInterface<
     return this.sorting.units;
   }
 
+  get samplingRate(): number {
+    return this.sorting.samplingRate;
+  }
+
+  /** Samples the sorting spans on its own clock (last spike + 1). */
+  get frameCount(): number {
+    return this.getOriginalTiming().count;
+  }
+
+  /** Electrode rows per unit id, set by a converter that writes the sorting with its recording. */
+  unitElectrodes: ReadonlyMap<string | number, readonly number[]> | undefined;
+
   override addToNwbfile(nwbfile: NWBFile, metadata: Metadata, options: { stubTest?: boolean } = {}): void {
     addSortingToNwbfile(nwbfile, this.sorting, metadata, {
       timing: this.getTiming(),
       ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
+      ...(this.unitElectrodes && { unitElectrodes: this.unitElectrodes }),
     });
   }
 }

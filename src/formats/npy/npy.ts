@@ -9,7 +9,11 @@
  *
  * Data is always returned row-major with native byte order, whatever the file holds.
  */
-import { type FileHandle, open } from "node:fs/promises";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+
+/** An open file descriptor (reads are synchronous: headers are parsed in interface constructors). */
+type FileHandle = number;
+
 import { endianness } from "node:os";
 import { bytesPerElement, type NumericDtype, type TypedArray, typedArrayFor } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
@@ -248,12 +252,12 @@ export class NpyFile {
   ) {}
 
   /** Reads and checks the header of `path`. */
-  static async open(path: string, options: NpyReadOptions = {}): Promise<NpyFile> {
-    const handle = await openOrThrow(path);
+  static open(path: string, options: NpyReadOptions = {}): NpyFile {
+    const handle = openOrThrow(path);
     try {
-      const size = (await handle.stat()).size;
+      const size = fstatSync(handle).size;
       const preamble = new Uint8Array(Math.min(size, PREAMBLE_BYTES));
-      await readFully(handle, preamble, 0, path);
+      readFully(handle, preamble, 0, path);
       let bytes = preamble;
       if (size >= 10 && MAGIC.every((b, i) => preamble[i] === b)) {
         const view = new DataView(preamble.buffer);
@@ -265,12 +269,12 @@ export class NpyFile {
               ? 12 + view.getUint32(8, true)
               : PREAMBLE_BYTES;
         bytes = new Uint8Array(Math.min(size, end));
-        await readFully(handle, bytes, 0, path);
+        readFully(handle, bytes, 0, path);
       }
       const header = parseNpyHeader(bytes, path, size);
       return new NpyFile(header, options.blockBytes ?? DEFAULT_BLOCK_BYTES);
     } finally {
-      await handle.close();
+      closeSync(handle);
     }
   }
 
@@ -299,14 +303,14 @@ export class NpyFile {
   }
 
   /** The whole array. */
-  async read(): Promise<NpyArray> {
+  read(): NpyArray {
     const h = this.header;
     const bytes = new Uint8Array(h.elementCount * h.itemSize);
-    const handle = await openOrThrow(h.path);
+    const handle = openOrThrow(h.path);
     try {
-      await this.readSpan(handle, bytes, h.dataOffset);
+      this.readSpan(handle, bytes, h.dataOffset);
     } finally {
-      await handle.close();
+      closeSync(handle);
     }
     const ordered = isFortran(h) ? fortranToC(bytes, h.shape, h.itemSize) : bytes;
     return { dtype: h.dtype, shape: [...h.shape], data: decode(ordered, h) };
@@ -318,7 +322,7 @@ export class NpyFile {
    * once in blocks of whole columns, keeping only the wanted rows. Memory stays bounded by the result plus
    * one block either way.
    */
-  async readRows(start: number, end: number): Promise<NpyArray> {
+  readRows(start: number, end: number): NpyArray {
     this.checkRange(start, end);
     if (isFortran(this.header)) {
       const rows = Array.from({ length: end - start }, (_, i) => start + i);
@@ -328,11 +332,11 @@ export class NpyFile {
     const rowBytes = this.rowSize * h.itemSize;
     const bytes = new Uint8Array((end - start) * rowBytes);
     if (bytes.length > 0) {
-      const handle = await openOrThrow(h.path);
+      const handle = openOrThrow(h.path);
       try {
-        await this.readSpan(handle, bytes, h.dataOffset + start * rowBytes);
+        this.readSpan(handle, bytes, h.dataOffset + start * rowBytes);
       } finally {
-        await handle.close();
+        closeSync(handle);
       }
     }
     return { dtype: h.dtype, shape: this.rowShape(end - start), data: decode(bytes, h) };
@@ -343,7 +347,7 @@ export class NpyFile {
    * Meant for picking a few rows of a large array (one template per unit): C order reads each distinct row
    * (adjacent rows together); Fortran order makes one streaming pass.
    */
-  async readRowSet(rows: readonly number[]): Promise<NpyArray> {
+  readRowSet(rows: readonly number[]): NpyArray {
     const h = this.header;
     for (const r of rows) this.checkRange(r, r + 1);
     const rowSize = this.rowSize;
@@ -352,14 +356,14 @@ export class NpyFile {
     const slot = new Map(distinct.map((r, i) => [r, i]));
     const picked = new Uint8Array(distinct.length * rowBytes);
     if (picked.length > 0) {
-      const handle = await openOrThrow(h.path);
+      const handle = openOrThrow(h.path);
       try {
-        if (isFortran(h)) await this.pickFortranRows(handle, distinct, picked);
+        if (isFortran(h)) this.pickFortranRows(handle, distinct, picked);
         else {
           for (let i = 0; i < distinct.length; ) {
             let n = 1;
             while (i + n < distinct.length && distinct[i + n] === distinct[i]! + n) n++;
-            await this.readSpan(
+            this.readSpan(
               handle,
               picked.subarray(i * rowBytes, (i + n) * rowBytes),
               h.dataOffset + distinct[i]! * rowBytes,
@@ -368,7 +372,7 @@ export class NpyFile {
           }
         }
       } finally {
-        await handle.close();
+        closeSync(handle);
       }
     }
     let bytes = picked;
@@ -398,7 +402,7 @@ export class NpyFile {
    * contiguously. Whole columns are read a block at a time and the wanted rows scattered to their
    * row-major place; a column larger than a block is read one wanted element at a time instead.
    */
-  private async pickFortranRows(handle: FileHandle, rows: readonly number[], out: Uint8Array): Promise<void> {
+  private pickFortranRows(handle: FileHandle, rows: readonly number[], out: Uint8Array): void {
     const h = this.header;
     const item = h.itemSize;
     const n0 = h.shape[0]!;
@@ -421,7 +425,7 @@ export class NpyFile {
         for (let r0 = first; r0 <= last; r0 += blockRows) {
           const n = Math.min(blockRows, last + 1 - r0);
           const view = block.subarray(0, n * item);
-          await readFully(handle, view, h.dataOffset + c * columnBytes + r0 * item, h.path);
+          readFully(handle, view, h.dataOffset + c * columnBytes + r0 * item, h.path);
           for (; k < rows.length && rows[k]! < r0 + n; k++) put(view, (rows[k]! - r0) * item, k, c);
         }
       }
@@ -432,24 +436,24 @@ export class NpyFile {
     for (let c0 = 0; c0 < rowSize; c0 += columnsPerBlock) {
       const n = Math.min(columnsPerBlock, rowSize - c0);
       const view = block.subarray(0, n * columnBytes);
-      await readFully(handle, view, h.dataOffset + c0 * columnBytes, h.path);
+      readFully(handle, view, h.dataOffset + c0 * columnBytes, h.path);
       for (let c = 0; c < n; c++) {
         for (let k = 0; k < rows.length; k++) put(view, c * columnBytes + rows[k]! * item, k, c0 + c);
       }
     }
   }
 
-  private async readSpan(handle: FileHandle, target: Uint8Array, position: number): Promise<void> {
+  private readSpan(handle: FileHandle, target: Uint8Array, position: number): void {
     for (let done = 0; done < target.length; done += this.blockBytes) {
       const part = target.subarray(done, Math.min(target.length, done + this.blockBytes));
-      await readFully(handle, part, position + done, this.header.path);
+      readFully(handle, part, position + done, this.header.path);
     }
   }
 }
 
-async function openOrThrow(path: string): Promise<FileHandle> {
+function openOrThrow(path: string): FileHandle {
   try {
-    return await open(path, "r");
+    return openSync(path, "r");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new SourceDataError(path, "the file does not exist; check the path");
@@ -458,15 +462,10 @@ async function openOrThrow(path: string): Promise<FileHandle> {
   }
 }
 
-async function readFully(
-  handle: FileHandle,
-  target: Uint8Array,
-  position: number,
-  path: string,
-): Promise<void> {
+function readFully(handle: FileHandle, target: Uint8Array, position: number, path: string): void {
   let done = 0;
   while (done < target.length) {
-    const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
+    const bytesRead = readSync(handle, target, done, target.length - done, position + done);
     if (bytesRead === 0) {
       throw new SourceDataError(
         path,
@@ -579,23 +578,23 @@ function decodeStrings(bytes: Uint8Array, count: number, header: NpyHeader): str
 }
 
 /** Reads the header only: dtype and shape without touching the data. */
-export async function readNpyHeader(path: string): Promise<NpyHeader> {
-  return (await NpyFile.open(path)).header;
+export function readNpyHeader(path: string): NpyHeader {
+  return NpyFile.open(path).header;
 }
 
 /** Reads a whole `.npy` file. */
-export async function readNpy(path: string, options: NpyReadOptions = {}): Promise<NpyArray> {
-  return (await NpyFile.open(path, options)).read();
+export function readNpy(path: string, options: NpyReadOptions = {}): NpyArray {
+  return NpyFile.open(path, options).read();
 }
 
 /** Reads rows `[start, end)` of the first axis of a `.npy` file with positioned reads (bounded memory). */
-export async function readNpyRows(
+export function readNpyRows(
   path: string,
   start: number,
   end: number,
   options: NpyReadOptions = {},
-): Promise<NpyArray> {
-  return (await NpyFile.open(path, options)).readRows(start, end);
+): NpyArray {
+  return NpyFile.open(path, options).readRows(start, end);
 }
 
 /** Parses a whole `.npy` file held in memory; `path` only names it in errors. */

@@ -4,7 +4,7 @@
  * `cluster_Amplitude.tsv`, Phy's `cluster_group.tsv` (curation) and `cluster_info.tsv` (a summary of
  * everything Phy shows), and any custom label a user added in Phy.
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceDataError } from "../../errors.js";
 
@@ -122,8 +122,8 @@ export function parseClusterFile(
  * dedicated file wins over Phy's `cluster_info` summary (a curation saved by hand in `cluster_group.tsv` is
  * the newer truth); among dedicated files the alphabetically later one wins.
  */
-export async function readClusterProperties(folder: string): Promise<ClusterProperties> {
-  const names = (await readdir(folder))
+export function readClusterProperties(folder: string): ClusterProperties {
+  const names = readdirSync(folder)
     .filter((n) => /^cluster_.+\.(tsv|csv)$/i.test(n))
     .sort(
       (a, b) => Number(!SUMMARY_FILE.test(a)) - Number(!SUMMARY_FILE.test(b)) || (a < b ? -1 : a > b ? 1 : 0),
@@ -131,7 +131,7 @@ export async function readClusterProperties(folder: string): Promise<ClusterProp
   const raw = new Map<string, { files: string[]; cells: Map<number, string> }>();
   for (const name of names) {
     const file = join(folder, name);
-    const { columns, rows } = parseClusterFile(await readFile(file, "utf8"), file);
+    const { columns, rows } = parseClusterFile(readFileSync(file, "utf8"), file);
     columns.forEach((column, k) => {
       if (column === "") return;
       let entry = raw.get(column);

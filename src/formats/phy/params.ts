@@ -13,7 +13,7 @@
  *
  * The file is parsed, never executed: only `name = literal` statements are understood.
  */
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SourceDataError } from "../../errors.js";
 import { type PyValue, parsePyAssignments } from "../npy/pyliteral.js";
@@ -87,11 +87,11 @@ export function parsePhyParams(text: string, file: string): PhyParams {
 }
 
 /** Reads `params.py` of a Phy/Kilosort output folder. */
-export async function readPhyParams(folder: string): Promise<PhyParams> {
+export function readPhyParams(folder: string): PhyParams {
   const file = join(folder, "params.py");
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
       throw new SourceDataError(

@@ -12,7 +12,7 @@
  * - `channel_map.npy`, `channel_positions.npy`, `channel_shanks.npy`: the sorted channels;
  * - `templates.npy`, `template_ind.npy` or `templates_ind.npy`, `whitening_mat_inv.npy`: unit templates.
  */
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { SourceDataError } from "../../errors.js";
 import { type NpyArray, NpyFile, npyToFloat64 } from "../npy/npy.js";
@@ -88,9 +88,9 @@ export interface PhySorting {
   readonly clusterSource: "spike_clusters.npy" | "spike_templates.npy";
 }
 
-async function exists(path: string): Promise<boolean> {
+function exists(path: string): boolean {
   try {
-    await stat(path);
+    statSync(path);
     return true;
   } catch {
     return false;
@@ -98,9 +98,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** Opens `name` in `folder` if it exists. */
-async function openIfPresent(folder: string, name: string): Promise<NpyFile | undefined> {
+function openIfPresent(folder: string, name: string): NpyFile | undefined {
   const path = join(folder, name);
-  return (await exists(path)) ? NpyFile.open(path) : undefined;
+  return exists(path) ? NpyFile.open(path) : undefined;
 }
 
 /** Checks that an array is a vector (`(n,)`, `(n, 1)` or `(1, n)`) and returns its length. */
@@ -116,8 +116,8 @@ function vectorLength(file: NpyFile, what: string): number {
 }
 
 /** Reads a vector of integers (ids) as float64, checking that every value is an integer. */
-async function readIds(file: NpyFile, what: string): Promise<Float64Array> {
-  const values = npyToFloat64(await file.read(), file.path, `integer ${what}`);
+function readIds(file: NpyFile, what: string): Float64Array {
+  const values = npyToFloat64(file.read(), file.path, `integer ${what}`);
   for (let i = 0; i < values.length; i++) {
     if (!Number.isInteger(values[i]!)) {
       throw new SourceDataError(
@@ -187,9 +187,9 @@ function clusterLabel(properties: ClusterProperties, clusterId: number): string 
  * Throws {@link SourceDataError} when a required file is missing, when the spike arrays disagree in
  * length, when the sorting is empty, or when every cluster was excluded.
  */
-export async function readPhyFolder(folderPath: string, options: ReadPhyOptions = {}): Promise<PhySorting> {
+export function readPhyFolder(folderPath: string, options: ReadPhyOptions = {}): PhySorting {
   const folder = folderPath;
-  const info = await stat(folder).catch(() => undefined);
+  const info = statSync(folder, { throwIfNoEntry: false });
   if (!info?.isDirectory()) {
     throw new SourceDataError(
       folder,
@@ -198,9 +198,9 @@ export async function readPhyFolder(folderPath: string, options: ReadPhyOptions 
         : "the folder does not exist; check the path",
     );
   }
-  const params = await readPhyParams(folder);
+  const params = readPhyParams(folder);
 
-  const timesFile = await openIfPresent(folder, "spike_times.npy");
+  const timesFile = openIfPresent(folder, "spike_times.npy");
   if (!timesFile) {
     throw new SourceDataError(
       join(folder, "spike_times.npy"),
@@ -215,8 +215,8 @@ export async function readPhyFolder(folderPath: string, options: ReadPhyOptions 
     );
   }
 
-  const clustersFile = await openIfPresent(folder, "spike_clusters.npy");
-  const templatesIdFile = await openIfPresent(folder, "spike_templates.npy");
+  const clustersFile = openIfPresent(folder, "spike_clusters.npy");
+  const templatesIdFile = openIfPresent(folder, "spike_templates.npy");
   const clusterFile = clustersFile ?? templatesIdFile;
   if (!clusterFile) {
     throw new SourceDataError(
@@ -236,21 +236,21 @@ export async function readPhyFolder(folderPath: string, options: ReadPhyOptions 
   };
   sameLength(clusterFile, "spike");
   sameLength(templatesIdFile, "spike");
-  const amplitudesFile = await openIfPresent(folder, "amplitudes.npy");
+  const amplitudesFile = openIfPresent(folder, "amplitudes.npy");
   sameLength(amplitudesFile, "spike");
 
-  const samples = npyToFloat64(await timesFile.read(), timesFile.path, "spike sample indices");
-  const clusterIds = await readIds(clusterFile, "cluster id");
+  const samples = npyToFloat64(timesFile.read(), timesFile.path, "spike sample indices");
+  const clusterIds = readIds(clusterFile, "cluster id");
   const templateIds = templatesIdFile
     ? clusterFile === templatesIdFile
       ? clusterIds
-      : await readIds(templatesIdFile, "template id")
+      : readIds(templatesIdFile, "template id")
     : undefined;
   const amplitudes = amplitudesFile
-    ? npyToFloat64(await amplitudesFile.read(), amplitudesFile.path, "spike amplitudes")
+    ? npyToFloat64(amplitudesFile.read(), amplitudesFile.path, "spike amplitudes")
     : undefined;
 
-  const properties = await readClusterProperties(folder);
+  const properties = readClusterProperties(folder);
   const { distinct, index, counts } = indexIds(clusterIds);
 
   // Which clusters stay, and where each kept unit's spikes go in the shared output buffers.
@@ -318,19 +318,17 @@ export async function readPhyFolder(folderPath: string, options: ReadPhyOptions 
     };
   });
 
-  const channelMapFile = await openIfPresent(folder, "channel_map.npy");
-  const channelMap = channelMapFile
-    ? Int32Array.from(await readIds(channelMapFile, "channel index"))
-    : undefined;
-  const positionsFile = await openIfPresent(folder, "channel_positions.npy");
-  const channelPositions = positionsFile ? rowsOf(await positionsFile.read(), positionsFile.path) : undefined;
-  const shanksFile = await openIfPresent(folder, "channel_shanks.npy");
-  const channelShanks = shanksFile ? Int32Array.from(await readIds(shanksFile, "shank")) : undefined;
+  const channelMapFile = openIfPresent(folder, "channel_map.npy");
+  const channelMap = channelMapFile ? Int32Array.from(readIds(channelMapFile, "channel index")) : undefined;
+  const positionsFile = openIfPresent(folder, "channel_positions.npy");
+  const channelPositions = positionsFile ? rowsOf(positionsFile.read(), positionsFile.path) : undefined;
+  const shanksFile = openIfPresent(folder, "channel_shanks.npy");
+  const channelShanks = shanksFile ? Int32Array.from(readIds(shanksFile, "shank")) : undefined;
 
   let waveformShape: [number, number] | undefined;
   let templatesUnwhitened: boolean | undefined;
   if (options.readTemplates !== false && templ) {
-    const result = await readTemplates(folder, units, channelMap?.length);
+    const result = readTemplates(folder, units, channelMap?.length);
     if (result) {
       waveformShape = result.shape;
       templatesUnwhitened = result.unwhitened;
@@ -419,12 +417,12 @@ function rowsOf(array: NpyArray, path: string): number[][] {
  * Only the needed templates are read (rows of `templates.npy`), so memory grows with the units, not with
  * the whole template file.
  */
-async function readTemplates(
+function readTemplates(
   folder: string,
   units: PhyUnit[],
   channelCount: number | undefined,
-): Promise<{ shape: [number, number]; unwhitened: boolean } | undefined> {
-  const templatesFile = await openIfPresent(folder, "templates.npy");
+): { shape: [number, number]; unwhitened: boolean } | undefined {
+  const templatesFile = openIfPresent(folder, "templates.npy");
   if (!templatesFile) return undefined;
   if (templatesFile.shape.length !== 3) {
     throw new SourceDataError(
@@ -433,8 +431,7 @@ async function readTemplates(
     );
   }
   const [templateCount, sampleCount, localChannels] = templatesFile.shape as [number, number, number];
-  const indFile =
-    (await openIfPresent(folder, "template_ind.npy")) ?? (await openIfPresent(folder, "templates_ind.npy"));
+  const indFile = openIfPresent(folder, "template_ind.npy") ?? openIfPresent(folder, "templates_ind.npy");
   let ind: Float64Array | undefined;
   if (indFile) {
     if (
@@ -448,10 +445,10 @@ async function readTemplates(
       );
     }
     // Kilosort 2 writes these indices from MATLAB as float64.
-    ind = await readIds(indFile, "channel index");
+    ind = readIds(indFile, "channel index");
   }
-  const wmiFile = await openIfPresent(folder, "whitening_mat_inv.npy");
-  const wmiArray = wmiFile ? await wmiFile.read() : undefined;
+  const wmiFile = openIfPresent(folder, "whitening_mat_inv.npy");
+  const wmiArray = wmiFile ? wmiFile.read() : undefined;
   const wmi = wmiArray ? npyToFloat64(wmiArray, wmiFile!.path, "a whitening matrix") : undefined;
   const wmiSize = wmiArray?.shape[0];
   if (wmiArray && (wmiArray.shape.length !== 2 || wmiArray.shape[1] !== wmiSize)) {
@@ -491,7 +488,7 @@ async function readTemplates(
       );
     }
   }
-  const picked = await templatesFile.readRowSet(wanted);
+  const picked = templatesFile.readRowSet(wanted);
   const data = npyToFloat64(picked, templatesFile.path, "templates");
   const rowOf = new Map(wanted.map((t, i) => [t, i]));
   const perTemplate = sampleCount * localChannels;

@@ -8,8 +8,8 @@ import { endianness } from "node:os";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 
-/** Largest single read (bytes); bigger requests are split. Node refuses reads above 2 GiB anyway. */
-export const DEFAULT_BLOCK_BYTES = 64 * 1024 * 1024;
+/** Largest single read (bytes); bigger requests are split, so the scratch buffer stays small (bounded memory). */
+export const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
 
 const LITTLE_ENDIAN_HOST = endianness() === "LE";
 

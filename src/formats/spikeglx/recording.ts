@@ -79,7 +79,7 @@ export interface NidqStream extends StreamCommon {
 export type SpikeGLXStream = ImecStream | NidqStream;
 
 export interface OpenSpikeGLXStreamOptions {
-  /** Largest single read in bytes (default 64 MiB); a smaller value only splits reads. */
+  /** Largest single read in bytes (default 8 MiB); a smaller value only splits reads. */
   readonly blockBytes?: number;
 }
 

@@ -139,11 +139,20 @@ describe.skipIf(!HAVE)("Phy: the real phy-data template folder", () => {
   });
 
   it("refuses keepGoodOnly: the folder has no Kilosort labels", async () => {
-    await expect(readPhyFolder(REAL, { keepGoodOnly: true })).rejects.toThrow(
-      /keepGoodOnly needs Kilosort's labels/,
-    );
+    expect(() => readPhyFolder(REAL, { keepGoodOnly: true })).toThrow(/keepGoodOnly needs Kilosort's labels/);
   });
 });
+
+/** The error a call throws (undefined if it returns). */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary errors
+function caught(call: () => unknown): any {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 describe("Phy: small folders", () => {
   let root: string;
@@ -235,7 +244,7 @@ describe("Phy: small folders", () => {
     expect(await ids(path, { excludeClusterGroups: ["good"] })).toEqual([0]);
     expect(await ids(path, { keepGoodOnly: true })).toEqual([0, 5]);
     expect(await ids(path, { keepGoodOnly: true, excludeClusterGroups: ["noise"] })).toEqual([5]);
-    const e = await readPhyFolder(path, { excludeClusterGroups: ["good", "noise"] }).catch((x) => x);
+    const e = caught(() => readPhyFolder(path, { excludeClusterGroups: ["good", "noise"] }));
     expect(isNeuroconvError(e, "SourceDataError")).toBe(true);
     expect(e.message).toMatch(/every cluster was excluded.*3 clusters found/);
   });
@@ -270,7 +279,7 @@ describe("Phy: small folders", () => {
       { "spike_clusters.npy": "np.zeros(3, dtype=np.int32)" },
       { "params.py": PARAMS },
     );
-    const e = await readPhyFolder(path).catch((x) => x);
+    const e = caught(() => readPhyFolder(path));
     expect(isNeuroconvError(e, "SourceDataError")).toBe(true);
     expect(e.message).toContain(join(path, "spike_times.npy"));
     expect(e.message).toContain(`not found in the folder ${path}`);
@@ -285,7 +294,7 @@ describe("Phy: small folders", () => {
       },
       { "params.py": PARAMS },
     );
-    const e = await readPhyFolder(path).catch((x) => x);
+    const e = caught(() => readPhyFolder(path));
     expect(isNeuroconvError(e, "SourceDataError")).toBe(true);
     expect(e.message).toContain("spike_clusters.npy");
     expect(e.message).toMatch(/has 5 entries but spike_times.npy has 6/);
@@ -300,7 +309,7 @@ describe("Phy: small folders", () => {
       },
       { "params.py": PARAMS },
     );
-    const e = await readPhyFolder(path).catch((x) => x);
+    const e = caught(() => readPhyFolder(path));
     expect(isNeuroconvError(e, "SourceDataError")).toBe(true);
     expect(e.message).toMatch(/the sorting is empty: spike_times.npy holds no spikes/);
   });
@@ -308,21 +317,21 @@ describe("Phy: small folders", () => {
   it("needs sample_rate in params.py, and params.py itself", async () => {
     const arrays = { "spike_times.npy": "np.arange(3, dtype=np.uint64)" };
     const noRate = folder("no_rate", arrays, { "params.py": "dat_path = 'rec.dat'\nn_channels_dat = 4\n" });
-    const e = await readPhyFolder(noRate).catch((x) => x);
+    const e = caught(() => readPhyFolder(noRate));
     expect(isNeuroconvError(e, "SourceDataError")).toBe(true);
     expect(e.message).toContain(join(noRate, "params.py"));
     expect(e.message).toMatch(/has no sample_rate assignment.*'sample_rate = 30000.0'/);
 
     const computed = folder("computed_rate", arrays, { "params.py": "sample_rate = float(3e4)\n" });
-    expect((await readPhyFolder(computed).catch((x) => x)).message).toMatch(
+    expect(caught(() => readPhyFolder(computed)).message).toMatch(
       /sample_rate is not a plain number \(line 1: 'float\(3e4\)'\)/,
     );
 
     const noParams = folder("no_params", arrays);
-    const m = await readPhyFolder(noParams).catch((x) => x);
+    const m = caught(() => readPhyFolder(noParams));
     expect(m.message).toContain(`${join(noParams, "params.py")}: not found in ${noParams}`);
 
-    const missing = await readPhyFolder(join(root, "nowhere")).catch((x) => x);
+    const missing = caught(() => readPhyFolder(join(root, "nowhere")));
     expect(missing.message).toMatch(/nowhere: the folder does not exist/);
   });
 });
