@@ -195,4 +195,11 @@ function isMain(): boolean {
   }
 }
 
-if (isMain()) process.exitCode = await runCli(process.argv.slice(2));
+if (isMain()) {
+  // `neuroconv list | head` closes the pipe early: that is not an error
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+  process.exitCode = await runCli(process.argv.slice(2));
+}
