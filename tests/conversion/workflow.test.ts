@@ -11,10 +11,10 @@ import {
   MockSortingInterface,
   mockRecordingSample,
 } from "../../src/testing/index.js";
-import { nwbcheck, nwbcheckAvailable } from "../helpers/nwbcheck.js";
+import { validateIfAvailable } from "../helpers/nwbcheck.js";
 
 const dir = mkdtempSync(join(tmpdir(), "neuroconv-workflow-"));
-const validate = (path: string) => (nwbcheckAvailable() ? nwbcheck(path) : { passed: true, output: "" });
+const validate = validateIfAvailable;
 
 describe("the NeuroConv workflow, as the issue writes it", () => {
   it("runs getMetadata -> edit -> runConversion", async () => {

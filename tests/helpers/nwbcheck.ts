@@ -83,9 +83,35 @@ export function nwbcheck(...files: string[]): NwbcheckResult {
   return { passed: blocking.length === 0, output };
 }
 
-/** Runs a Python snippet with Debian's h5py (an independent reader); returns its stdout. */
+/**
+ * Runs a Python snippet with Debian's python3 (h5py, numpy, neo: the independent oracles); returns its stdout.
+ * PYTHONPATH/PYTHONHOME are removed so that a developer's virtual environment cannot change the answer.
+ */
 export function python(script: string, ...args: string[]): string {
   const { PYTHONPATH: _path, PYTHONHOME: _home, ...inherited } = process.env;
   const env = { ...inherited, PYTHONNOUSERSITE: "1" };
-  return execFileSync("/usr/bin/python3", ["-c", script, ...args], { encoding: "utf8", env });
+  return execFileSync("/usr/bin/python3", ["-c", script, ...args], {
+    encoding: "utf8",
+    env,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+}
+
+/**
+ * Validates a written file with nwbcheck where it can run (see {@link nwbcheckAvailable}); elsewhere it
+ * passes, after the loud skip warning.
+ */
+export function validateIfAvailable(path: string): NwbcheckResult {
+  return nwbcheckAvailable() ? nwbcheck(path) : { passed: true, output: "" };
+}
+
+/** The error a call throws (undefined if it returns). */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary errors
+export function caught(call: () => unknown): any {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import {
   SpikeGLXRecordingInterface,
 } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
-import { nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { nwbcheckAvailable, python, validateIfAvailable } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata();
@@ -18,7 +18,7 @@ const PHY = testdata("phy/template");
 const NOISE4SAM = testdata("spikeglx/Noise4Sam_g0/Noise4Sam_g0_imec0/Noise4Sam_g0_t0.imec0.ap.bin");
 const dir = mkdtempSync(join(tmpdir(), "neuroconv-phy-"));
 const start = { NWBFile: { session_start_time: "2024-01-01T12:00:00-05:00" } };
-const validate = (path: string) => (nwbcheckAvailable() ? nwbcheck(path) : { passed: true, output: "" });
+const validate = validateIfAvailable;
 
 /** numpy's view of the folder: spikes per cluster and spike times in seconds. */
 function numpyTruth(): { counts: Record<string, number>; times: Record<string, number[]> } {

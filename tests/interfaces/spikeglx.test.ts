@@ -11,7 +11,7 @@ import {
   withTimeZone,
 } from "../../src/index.js";
 import { checkDataInterface, syntheticApSample, writeSpikeGLXRun } from "../../src/testing/index.js";
-import { nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { nwbcheckAvailable, python, validateIfAvailable } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata();
@@ -19,7 +19,7 @@ const NOISE4SAM = testdata("spikeglx/Noise4Sam_g0/Noise4Sam_g0_imec0/Noise4Sam_g
 const REFERENCE = testdata("spikeglx/reference_output/Noise4Sam_test.nwb");
 const dir = mkdtempSync(join(tmpdir(), "neuroconv-spikeglx-"));
 const quiet = { out: () => {}, err: (t: string) => console.error(t), progress: false };
-const validate = (path: string) => (nwbcheckAvailable() ? nwbcheck(path) : { passed: true, output: "" });
+const validate = validateIfAvailable;
 
 describe.skipIf(!HAVE)("SpikeGLX on the real Noise4Sam recording", () => {
   it("neuroconv convert spikeglx writes a valid file equal to NeuroConv's output", async () => {

@@ -16,7 +16,7 @@ import {
   readNpyHeader,
   readNpyRows,
 } from "../../../src/formats/npy/index.js";
-import { runPython } from "./python.js";
+import { caught, python } from "../../helpers/nwbcheck.js";
 
 interface Case {
   file: string;
@@ -100,7 +100,7 @@ let cases: Case[];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "npy-test-"));
-  cases = JSON.parse(runPython(GENERATE, [dir])) as Case[];
+  cases = JSON.parse(python(GENERATE, dir)) as Case[];
 });
 
 afterAll(() => {
@@ -156,17 +156,6 @@ const DTYPES: Record<string, string> = {
   f8: "float64",
   b1: "bool",
 };
-
-/** The error a call throws (undefined if it returns). */
-// biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary errors
-function caught(call: () => unknown): any {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 describe("reading .npy files written by numpy", () => {
   it("covers every dtype, both byte orders, C and Fortran order, versions 1.0, 2.0 and 3.0", () => {
@@ -270,9 +259,9 @@ describe("bad .npy files", () => {
 
   it("explains that pickled object arrays cannot be read", async () => {
     const path = join(dir, "objects.npy");
-    runPython(
+    python(
       `import numpy as np, sys\nnp.save(sys.argv[1], np.array([{"a": 1}, None, "x"], dtype=object), allow_pickle=True)`,
-      [path],
+      path,
     );
     expect(caught(() => readNpyHeader(path)).name).toBe("SourceDataError");
     const e = await error(path);
@@ -307,7 +296,7 @@ describe("bad .npy files", () => {
     expect(e.message).toMatch(/not a NumPy \.npy file/);
 
     const npz = join(dir, "bundle.npz");
-    runPython(`import numpy as np, sys\nnp.savez(sys.argv[1], a=np.arange(3))`, [npz]);
+    python(`import numpy as np, sys\nnp.savez(sys.argv[1], a=np.arange(3))`, npz);
     expect((await error(npz)).message).toMatch(/zip archive \(probably a NumPy \.npz file\)/);
 
     const missing = join(dir, "missing.npy");
@@ -316,13 +305,13 @@ describe("bad .npy files", () => {
 
   it("names unsupported dtypes and what to do", async () => {
     const path = join(dir, "half.npy");
-    runPython(`import numpy as np, sys\nnp.save(sys.argv[1], np.arange(4, dtype=np.float16))`, [path]);
+    python(`import numpy as np, sys\nnp.save(sys.argv[1], np.arange(4, dtype=np.float16))`, path);
     expect((await error(path)).message).toMatch(
       /float16 is not supported; convert it with a.astype\(numpy.float32\)/,
     );
-    runPython(
+    python(
       `import numpy as np, sys\nnp.save(sys.argv[1], np.zeros(2, dtype=[("a", "<i4"), ("b", "<f8")]))`,
-      [path],
+      path,
     );
     expect((await error(path)).message).toMatch(/structured \(record\) dtype/);
   });

@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isNeuroconvError } from "../../../src/errors.js";
 import { type PhySorting, type ReadPhyOptions, readPhyFolder } from "../../../src/formats/phy/index.js";
+import { caught, python } from "../../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../../helpers/testdata.js";
-import { runPython } from "../npy/python.js";
 
 const HAVE = hasTestdata();
 const REAL = testdata("phy", "template");
@@ -75,7 +75,7 @@ describe.skipIf(!HAVE)("Phy: the real phy-data template folder", () => {
   let sorting: PhySorting;
 
   beforeAll(async () => {
-    oracle = JSON.parse(runPython(ORACLE, [REAL])) as Oracle;
+    oracle = JSON.parse(python(ORACLE, REAL)) as Oracle;
     sorting = await readPhyFolder(REAL);
   });
 
@@ -143,17 +143,6 @@ describe.skipIf(!HAVE)("Phy: the real phy-data template folder", () => {
   });
 });
 
-/** The error a call throws (undefined if it returns). */
-// biome-ignore lint/suspicious/noExplicitAny: tests inspect arbitrary errors
-function caught(call: () => unknown): any {
-  try {
-    call();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
-
 describe("Phy: small folders", () => {
   let root: string;
 
@@ -173,7 +162,7 @@ describe("Phy: small folders", () => {
     const lines = Object.entries(arrays).map(
       ([file, expr]) => `np.save(os.path.join(sys.argv[1], ${JSON.stringify(file)}), ${expr})`,
     );
-    runPython(["import os, sys", "import numpy as np", ...lines].join("\n"), [path]);
+    python(["import os, sys", "import numpy as np", ...lines].join("\n"), path);
     return path;
   }
 
