@@ -32,6 +32,7 @@ export * from "./conversion/metadata/schema.js";
 export * from "./conversion/metadata/timezone.js";
 export * from "./conversion/metadata/validate.js";
 export * from "./conversion/ophys/ophys.js";
+export * from "./conversion/signals.js";
 export * from "./conversion/temporal.js";
 export * from "./conversion/timing.js";
 export * from "./data/dtype.js";

@@ -3,14 +3,12 @@
  */
 import { type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
-import { PLACEHOLDER_DESCRIPTION } from "../../conversion/metadata/nwbfile.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
+import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
-import { seriesTiming, type Timing, timeAt, truncateTiming } from "../../conversion/timing.js";
-import { firstRows } from "../../data/lazy.js";
+import { type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
 import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
-import { TimeSeries } from "../../nwb/containers/base.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
 export interface SpikeGLXNIDQSource {
@@ -140,38 +138,33 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
     const timing = this.getTiming();
     const groups = groupByConversion(this.analogChannels);
     groups.forEach((channels, i) => {
-      const data = this.stream.data(channels.map((c) => c.index));
-      nwbfile.addAcquisition(
-        new TimeSeries({
+      addAnalogToNwbfile(
+        nwbfile,
+        {
           name: groups.length === 1 ? "TimeSeriesNIDQ" : `TimeSeriesNIDQ${i}`,
           description: `NI-DAQ analog channels ${channels.map((c) => c.name).join(", ")}, recorded with SpikeGLX.`,
-          data: options.stubTest ? firstRows(data, 100) : data,
+          data: this.stream.data(channels.map((c) => c.index)),
           unit: "volts",
           conversion: channels[0]!.conversion,
-          ...seriesTiming(options.stubTest ? truncateTiming(timing, 100) : timing),
-        }),
+          timing,
+        },
+        options.stubTest,
       );
     });
+    // edge times are on the run's clock (firstSample-based); map them through this interface's clock
+    const toTime = (t: number) =>
+      timeAt(timing, Math.round((t - this.stream.startTime) * this.stream.samplingRate));
     for (const line of this.stream.digitalLines) {
       const { rising, falling } = await this.stream.digitalEvents(line);
-      const edges = [
-        ...Array.from(rising, (t) => [t, 1] as const),
-        ...Array.from(falling, (t) => [t, 0] as const),
-      ].sort((a, b) => a[0] - b[0]);
-      if (edges.length === 0) continue;
-      const kept = options.stubTest ? edges.slice(0, 100) : edges;
-      const toTime = (t: number) =>
-        timeAt(timing, Math.round((t - this.stream.startTime) * this.stream.samplingRate));
-      nwbfile.addAcquisition(
-        new TimeSeries({
+      addTtlLineToNwbfile(
+        nwbfile,
+        {
           name: `EventsNIDQDigitalLine${line}`,
-          description: `TTL edges of NI-DAQ digital line ${line}: 1 = rising, 0 = falling.`,
-          data: Uint8Array.from(kept, ([, state]) => state),
-          unit: "n.a.",
-          continuity: "step",
-          comments: PLACEHOLDER_DESCRIPTION,
-          timestamps: Float64Array.from(kept, ([t]) => toTime(t)),
-        }),
+          description: `TTL edges of NI-DAQ digital line ${line}, recorded with SpikeGLX.`,
+          rising: Array.from(rising, toTime),
+          falling: Array.from(falling, toTime),
+        },
+        options.stubTest,
       );
     }
   }
