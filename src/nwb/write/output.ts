@@ -4,6 +4,7 @@
  * and an existing file is replaced only with `overwrite: true`.
  */
 import { randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { OutputPathError } from "../../errors.js";
@@ -48,6 +49,13 @@ export async function writeAtomically(
 ): Promise<void> {
   const absolute = await checkOutputPath(path, overwrite);
   const temporary = join(dirname(absolute), `.${basename(absolute)}.${randomUUID().slice(0, 8)}.tmp`);
+  // an interrupted conversion (Ctrl-C) removes its temporary file too
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(temporary, { force: true });
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
   try {
     await write(temporary);
     await checkOutputPath(path, overwrite);
@@ -55,5 +63,8 @@ export async function writeAtomically(
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
 }
