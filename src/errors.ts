@@ -67,9 +67,9 @@ export class MetadataValidationError extends NeuroconvError {
   override readonly name = "MetadataValidationError" as const;
   constructor(readonly problems: readonly MetadataProblem[]) {
     super(
-      `the metadata is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems
-        .map((p) => `  - ${p.message}`)
-        .join("\n")}`,
+      problems.length === 1
+        ? `invalid metadata: ${problems[0]!.message}`
+        : `the metadata is not valid (${problems.length} problems):\n${problems.map((p) => `  - ${p.message}`).join("\n")}`,
     );
   }
 }

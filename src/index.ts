@@ -38,6 +38,7 @@ export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
+export * from "./interfaces/intan/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";
 export * from "./interfaces/spikeglx/index.js";

@@ -10,12 +10,26 @@ import { Conversion } from "./conversion.js";
 import type { BaseDataInterface, DataInterfaceClass } from "./interface.js";
 import { mergeMetadata } from "./metadata/merge.js";
 import type { Metadata } from "./metadata/schema.js";
+import { checkAgainstSchema } from "./metadata/validate.js";
 
 /** Per-interface conversion options, keyed by the interface's name in the converter. */
 export interface ConverterOptions {
   readonly conversionOptions?: Readonly<Record<string, Record<string, unknown>>>;
   /** Applies to every interface unless its own options say otherwise. */
   readonly stubTest?: boolean;
+}
+
+/**
+ * Checks a converter's source arguments against its schema before it opens anything; throws a
+ * SourceArgumentsError naming each bad argument. Returns the arguments for chaining.
+ */
+export function checkSourceArguments<S>(
+  converter: { name: string; getSourceSchema(): TObject },
+  sourceData: S,
+): S {
+  const problems = checkAgainstSchema(sourceData, converter.getSourceSchema());
+  if (problems.length > 0) throw new SourceArgumentsError(converter.name, problems);
+  return sourceData;
 }
 
 /** Deep merge of two JSON schemas' properties (later interfaces refine earlier ones). */

@@ -146,3 +146,11 @@ export function seriesTiming(
     ? { rate: timing.rate, starting_time: timing.startingTime }
     : { timestamps: timestampsSource(timing) };
 }
+
+/** The clock of a stream sampled every `factor`-th sample of `timing` (e.g. Intan auxiliary inputs). */
+export function decimateTiming(timing: Timing, factor: number, count: number): Timing {
+  if (factor === 1) return { ...timing, count };
+  return timing.kind === "regular"
+    ? { kind: "regular", rate: timing.rate / factor, startingTime: timing.startingTime, count }
+    : { kind: "irregular", count, timeAt: (i) => timing.timeAt(i * factor) };
+}

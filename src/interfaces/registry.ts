@@ -9,6 +9,12 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import {
+  IntanAnalogInterface,
+  IntanConverter,
+  IntanDigitalInterface,
+  IntanRecordingInterface,
+} from "./intan/intanInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
@@ -33,6 +39,10 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
   { cls: SpikeGLXNIDQInterface, aliases: ["spikeglx-nidq"] },
+  { cls: IntanRecordingInterface, aliases: ["intan"] },
+  { cls: IntanConverter, aliases: ["intan-all"] },
+  { cls: IntanAnalogInterface, aliases: ["intan-analog"] },
+  { cls: IntanDigitalInterface, aliases: ["intan-digital"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },

@@ -48,6 +48,8 @@ export interface Recording {
   readonly gainToVolts: number | readonly number[];
   /** Offset in volts added after the gain (default 0). */
   readonly offsetToVolts?: number;
+  /** Filtering applied before the data were saved, in words (the series' `filtering`). */
+  readonly filtering?: string;
 }
 
 /** Where a recording goes: raw data in /acquisition, LFP or processed data in the "ecephys" module. */
@@ -206,6 +208,7 @@ export function addRecordingToNwbfile(
     conversion: uniform ? (typeof gains === "number" ? gains : (gains[0] ?? 1)) : 1,
     ...(!uniform && { channel_conversion: Float64Array.from(gains as readonly number[]) }),
     ...(recording.offsetToVolts !== undefined && { offset: recording.offsetToVolts }),
+    ...(recording.filtering !== undefined && { filtering: recording.filtering }),
     ...seriesTiming(timing),
   });
   const writeAs = options.writeAs ?? "raw";

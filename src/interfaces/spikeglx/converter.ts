@@ -2,10 +2,9 @@
  * A whole SpikeGLX run folder: every probe's AP and LF streams and the NI-DAQ stream, in one file.
  */
 import { type TObject, Type } from "@sinclair/typebox";
-import { ConverterPipe } from "../../conversion/converter.js";
+import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { BaseDataInterface } from "../../conversion/interface.js";
-import { checkAgainstSchema } from "../../conversion/metadata/validate.js";
-import { SourceArgumentsError, SourceDataError } from "../../errors.js";
+import { SourceDataError } from "../../errors.js";
 import { getSpikeGLXStreams } from "../../formats/spikeglx/index.js";
 import { SpikeGLXNIDQInterface } from "./nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./recordingInterface.js";
@@ -53,9 +52,7 @@ export class SpikeGLXConverterPipe extends ConverterPipe {
   }
 
   constructor(sourceData: SpikeGLXFolderSource) {
-    const problems = checkAgainstSchema(sourceData, SpikeGLXConverterPipe.sourceSchema);
-    if (problems.length > 0) throw new SourceArgumentsError("SpikeGLXConverterPipe", problems);
-    const files = getSpikeGLXStreams(sourceData.folderPath);
+    const files = getSpikeGLXStreams(checkSourceArguments(SpikeGLXConverterPipe, sourceData).folderPath);
     // one file per stream: the first gate and trigger (later ones are separate recordings)
     const firstOfEach = new Map([...files].reverse().map((f) => [f.streamId, f]));
     const excluded = new Set(sourceData.excludeStreams ?? []);

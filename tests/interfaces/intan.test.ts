@@ -1,0 +1,120 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/main.js";
+import { openIntanFile } from "../../src/formats/intan/index.js";
+import { hdf5Backend, IntanConverter, IntanRecordingInterface } from "../../src/index.js";
+import { checkDataInterface } from "../../src/testing/index.js";
+import { makeData, rhsHeader, writeTraditional } from "../formats/intan/generator.js";
+import { nwbcheckAvailable, python, validateIfAvailable } from "../helpers/nwbcheck.js";
+import { hasTestdata, testdata } from "../helpers/testdata.js";
+
+const HAVE = hasTestdata();
+const RHD = testdata("intan/sampledata.rhd");
+const REFERENCE = testdata("intan/reference_neuroconv/sampledata.nwb");
+const dir = mkdtempSync(join(tmpdir(), "neuroconv-intan-"));
+const start = { NWBFile: { session_start_time: "2020-01-01T12:00:00-05:00" } };
+
+describe.skipIf(!HAVE)("Intan on the real sampledata.rhd", () => {
+  it("writes amplifier and auxiliary channels whose volts equal NeuroConv's", async () => {
+    const path = join(dir, "sampledata.nwb");
+    await new IntanConverter({ filePath: RHD }).runConversion({ nwbfilePath: path, metadata: start });
+    expect(validateIfAvailable(path).passed).toBe(true);
+    const file = await hdf5Backend.open(path);
+    try {
+      expect(file.readDataset("/general/extracellular_ephys/electrodes/channel_name")).toEqual(
+        Array.from({ length: 32 }, (_, i) => `A-${String(i).padStart(3, "0")}`),
+      );
+      expect(file.children("/general/extracellular_ephys")).toEqual(["A", "electrodes"]);
+      expect(file.getAttribute("/acquisition/ElectricalSeries", "filtering")).toMatch(
+        /hardware band-pass .* Hz/,
+      );
+      expect(file.datasetInfo("/acquisition/TimeSeriesIntanAuxiliary/data").shape).toEqual([7776, 3]);
+      expect(file.getAttribute("/acquisition/TimeSeriesIntanAuxiliary/starting_time", "rate")).toBe(5000);
+    } finally {
+      file.close();
+    }
+    if (!nwbcheckAvailable()) return;
+    // volts from both files, read by h5py: ours int16 x conversion, NeuroConv's uint16 x conversion + offset
+    const maxDifference = python(
+      `
+import h5py, sys, numpy as np
+def volts(path):
+    d = h5py.File(path, "r")["acquisition/ElectricalSeries/data"]
+    return d[:].astype(np.float64) * d.attrs["conversion"] + d.attrs.get("offset", 0.0)
+print(float(np.abs(volts(sys.argv[1]) - volts(sys.argv[2])).max()))
+`,
+      path,
+      REFERENCE,
+    );
+    expect(Number(maxDifference)).toBeLessThan(1e-12);
+  });
+
+  it("passes the reusable interface check, reading back the reader's samples", async () => {
+    const amplifier = openIntanFile(RHD).stream("amplifier")!;
+    const expected = (await amplifier.data().readRows(1000, 1001)) as Int16Array;
+    await checkDataInterface(new IntanRecordingInterface({ filePath: RHD }), {
+      outputDir: dir,
+      metadata: start,
+      validate: validateIfAvailable,
+      checkReadBack(file) {
+        expect([
+          ...(file.readDataset("/acquisition/ElectricalSeries/data", [1000, 1001]) as Int16Array),
+        ]).toEqual([...expected]);
+      },
+    });
+  });
+
+  it("asks for the session start time, which .rhd files do not record", async () => {
+    const err: string[] = [];
+    const code = await runCli(["convert", "intan", RHD, "-o", join(dir, "never.nwb")], {
+      out: () => {},
+      err: (t) => err.push(t),
+    });
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      "error: invalid metadata: NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file)",
+    ]);
+  });
+});
+
+describe("Intan RHS (generated per the RHS2000 data file format)", () => {
+  it("routes every stream: amplifier, DC amplifier, stimulation current, ADC/DAC, digital lines", async () => {
+    const header = rhsHeader();
+    const data = makeData(header, 5, { firstTimestamp: 0 });
+    const rhs = join(dir, "stim_240301_101500.rhs");
+    writeTraditional(rhs, header, data);
+    const converter = new IntanConverter({ filePath: rhs });
+    expect(converter.getMetadata().NWBFile.session_start_time).toBe("2024-03-01T10:15:00");
+    const path = join(dir, "stim.nwb");
+    await converter.runConversion({
+      nwbfilePath: path,
+      metadata: { NWBFile: { session_start_time: "2024-03-01T10:15:00+01:00" } },
+    });
+    expect(validateIfAvailable(path).passed).toBe(true);
+    const file = await hdf5Backend.open(path);
+    try {
+      const children = file.children("/acquisition");
+      expect(children).toEqual(
+        expect.arrayContaining([
+          "ElectricalSeries",
+          "TimeSeriesIntanDCAmplifier",
+          "TimeSeriesIntanStimulation",
+          "TimeSeriesIntanADC",
+          "TimeSeriesIntanDAC",
+        ]),
+      );
+      expect(children.some((c) => c.startsWith("EventsIntanDigitalIn"))).toBe(true);
+      const stim = openIntanFile(rhs).stream("stimulation")!;
+      expect(file.getAttribute("/acquisition/TimeSeriesIntanStimulation/data", "unit")).toBe("amperes");
+      expect(file.getAttribute("/acquisition/TimeSeriesIntanStimulation/data", "conversion")).toBe(
+        stim.conversion,
+      );
+      const written = file.readDataset("/acquisition/TimeSeriesIntanStimulation/data") as Int16Array;
+      expect([...written]).toEqual([...((await stim.data().readRows(0, stim.numSamples)) as Int16Array)]);
+    } finally {
+      file.close();
+    }
+  });
+});
