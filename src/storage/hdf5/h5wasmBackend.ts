@@ -281,7 +281,7 @@ class H5Writer implements StorageWriter {
     } finally {
       module._free(ptr);
     }
-    const dataset = new H5StreamedDataset(this, module, path, layout, shape, extendable);
+    const dataset = new H5StreamedDataset(this, module, path, layout, shape, extendable, chunks);
     if (shape[0]! > 0) dataset.extendTo(shape[0]!);
     return dataset;
   }
@@ -376,6 +376,7 @@ class H5StreamedDataset implements StreamedDataset {
     private readonly layout: ElementLayout,
     shape: readonly number[],
     private readonly extendable: boolean,
+    private readonly chunks: readonly number[] | null,
   ) {
     this.rows = 0;
     this.rowElements = elementCount(shape.slice(1));
@@ -415,6 +416,12 @@ class H5StreamedDataset implements StreamedDataset {
     }
     if (rows === 0) return;
     this.checkElementType(values);
+    const columns = this.tail.length === 1 ? Number(this.tail[0]) : 0;
+    const chunkColumns = this.chunks?.[1];
+    if (isPlainNumeric(this.layout) && chunkColumns !== undefined && chunkColumns < columns) {
+      this.writeColumnStripes(start, rows, values as TypedArray, columns, chunkColumns);
+      return;
+    }
     const ptr = packToHeap(this.module, this.layout, values, this.writer.encodeReference);
     try {
       const count = [BigInt(rows), ...this.tail];
@@ -423,6 +430,47 @@ class H5StreamedDataset implements StreamedDataset {
       hdf5Call(this.writer.fileName, "writing rows to dataset", this.path, () =>
         this.module.set_dataset_data(this.writer.id, this.path, count, offset, stride, BigInt(ptr)),
       );
+    } finally {
+      this.module._free(ptr);
+    }
+  }
+
+  /**
+   * Writes a (rows, columns) block one stripe of chunk columns at a time. Each stripe covers whole chunks,
+   * so nothing is compressed twice, and only one stripe (not the whole block) passes through the wasm heap,
+   * whose high-water mark never shrinks: for a 48 MB block of 384 channels in chunks of 64, 8 MB instead.
+   */
+  private writeColumnStripes(
+    start: number,
+    rows: number,
+    values: TypedArray,
+    columns: number,
+    stripe: number,
+  ): void {
+    const bytes = values.BYTES_PER_ELEMENT;
+    const ptr = mallocOrThrow(this.module, rows * stripe * bytes);
+    try {
+      const Ctor = values.constructor as new (
+        buffer: ArrayBufferLike,
+        offset: number,
+        length: number,
+      ) => TypedArray;
+      for (let c0 = 0; c0 < columns; c0 += stripe) {
+        const width = Math.min(stripe, columns - c0);
+        // the heap's buffer can be replaced when it grows: take the view after the allocation
+        const target = new Ctor(this.module.HEAPU8.buffer, ptr, rows * width);
+        for (let r = 0; r < rows; r++) {
+          (target as Int16Array).set(
+            (values as Int16Array).subarray(r * columns + c0, r * columns + c0 + width),
+            r * width,
+          );
+        }
+        const count = [BigInt(rows), BigInt(width)];
+        const offset = [BigInt(start), BigInt(c0)];
+        hdf5Call(this.writer.fileName, "writing rows to dataset", this.path, () =>
+          this.module.set_dataset_data(this.writer.id, this.path, count, offset, [1n, 1n], BigInt(ptr)),
+        );
+      }
     } finally {
       this.module._free(ptr);
     }
