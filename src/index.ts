@@ -39,6 +39,7 @@ export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
 export * from "./interfaces/intan/index.js";
+export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";
 export * from "./interfaces/spikeglx/index.js";

@@ -15,6 +15,13 @@ import {
   IntanDigitalInterface,
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
+import {
+  OpenEphysAnalogInterface,
+  OpenEphysBinaryRecordingInterface,
+  OpenEphysConverter,
+  OpenEphysLegacyRecordingInterface,
+  OpenEphysRecordingInterface,
+} from "./openephys/openEphysInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
@@ -43,6 +50,11 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: IntanConverter, aliases: ["intan-all"] },
   { cls: IntanAnalogInterface, aliases: ["intan-analog"] },
   { cls: IntanDigitalInterface, aliases: ["intan-digital"] },
+  { cls: OpenEphysRecordingInterface, aliases: ["openephys"] },
+  { cls: OpenEphysConverter, aliases: ["openephys-all"] },
+  { cls: OpenEphysAnalogInterface, aliases: ["openephys-analog"] },
+  { cls: OpenEphysBinaryRecordingInterface, aliases: ["openephys-binary"] },
+  { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },

@@ -1,0 +1,385 @@
+/**
+ * Open Ephys recordings (binary and legacy formats): electrode channels as an ElectricalSeries, auxiliary
+ * and ADC / NI-DAQ channels as TimeSeries in volts, TTL lines as event series, and a converter for every
+ * stream of a recording.
+ */
+import { type TObject, Type } from "@sinclair/typebox";
+import type { StandardConversionOptions } from "../../conversion/conversion.js";
+import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
+import type { Recording } from "../../conversion/ecephys/recording.js";
+import {
+  BaseRecordingInterface,
+  type RecordingMetadata,
+} from "../../conversion/ecephys/recordingInterface.js";
+import type { BaseDataInterface } from "../../conversion/interface.js";
+import type { Metadata } from "../../conversion/metadata/schema.js";
+import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
+import { BaseTemporalInterface } from "../../conversion/temporal.js";
+import { type Timing, timeAt } from "../../conversion/timing.js";
+import { SourceDataError } from "../../errors.js";
+import {
+  detectOpenEphysFormat,
+  getOpenEphysStreamNames,
+  type OpenEphysChannel,
+  type OpenEphysFormat,
+  type OpenEphysStreamCommon,
+  openOpenEphysBinaryStream,
+  openOpenEphysLegacyStream,
+} from "../../formats/openephys/index.js";
+import type { NWBFile } from "../../nwb/containers/file.js";
+
+export interface OpenEphysSource {
+  /** A folder holding the recording: the session folder, a Record Node, an experiment or a recording folder. */
+  readonly folderPath: string;
+  /** Stream to read (see `getStreamNames`); needed when the folder holds several. */
+  readonly streamName?: string;
+  /** Which recording (record node, experiment, recording) to read, in order; default the first. */
+  readonly blockIndex?: number;
+}
+
+const SOURCE_SCHEMA: TObject = Type.Object(
+  {
+    folderPath: Type.String({
+      description: "Folder of the Open Ephys recording (session, Record Node, experiment or recording).",
+    }),
+    streamName: Type.Optional(
+      Type.String({ description: "Stream to read, e.g. 'Record Node 101#Neuropix-PXI-100.ProbeA-AP'." }),
+    ),
+    blockIndex: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Which recording to read, in order (default 0)." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+function openStream(source: OpenEphysSource, format: OpenEphysFormat): OpenEphysStreamCommon {
+  const options = {
+    ...(source.streamName !== undefined && { streamName: source.streamName }),
+    ...(source.blockIndex !== undefined && { blockIndex: source.blockIndex }),
+  };
+  return format === "binary"
+    ? openOpenEphysBinaryStream(source.folderPath, options)
+    : openOpenEphysLegacyStream(source.folderPath, options);
+}
+
+/** A short, NWB-friendly name for a stream: "Record Node 101#Neuropix-PXI-100.ProbeA-AP" -> "ProbeAAP". */
+export function streamLabel(streamName: string): string {
+  const last = streamName.split("#").at(-1)!.split(".").at(-1)!;
+  return last.replace(/[^A-Za-z0-9]+/g, "");
+}
+
+/** Name of the event series of one TTL line of an event stream recorded with a continuous stream. */
+function ttlLineName(events: { name: string }, line: number): string {
+  return `EventsOpenEphys${streamLabel(events.name)}Line${line}`;
+}
+
+/** Writes the TTL lines recorded with a stream, mapped through a clock of the stream's samples. */
+async function addStreamTtl(
+  nwbfile: NWBFile,
+  stream: OpenEphysStreamCommon,
+  timing: Timing,
+  stubTest?: boolean,
+) {
+  const toTime = (sampleNumber: number) => timeAt(timing, sampleNumber - stream.firstSampleNumber);
+  for (const events of await stream.ttlEvents()) {
+    for (const line of linesOf(events)) {
+      addTtlLineToNwbfile(
+        nwbfile,
+        {
+          name: ttlLineName(events, line.line),
+          description: `TTL line ${line.line} of Open Ephys event stream '${events.name}' (stream ${stream.name}).`,
+          rising: line.rising.map(toTime),
+          falling: line.falling.map(toTime),
+        },
+        stubTest,
+      );
+    }
+  }
+}
+
+/** Rising and falling sample numbers per line. */
+function linesOf(events: Awaited<ReturnType<OpenEphysStreamCommon["ttlEvents"]>>[number]) {
+  const byLine = new Map<number, { line: number; rising: number[]; falling: number[] }>();
+  for (let i = 0; i < events.line.length; i++) {
+    const line = events.line[i]!;
+    const entry = byLine.get(line) ?? { line, rising: [], falling: [] };
+    (events.state[i]! > 0 ? entry.rising : entry.falling).push(events.sampleNumber[i]!);
+    byLine.set(line, entry);
+  }
+  return [...byLine.values()].sort((a, b) => a.line - b.line);
+}
+
+function electrodeChannels(stream: OpenEphysStreamCommon): OpenEphysChannel[] {
+  return stream.channels.filter((c) => c.kind === "electrode");
+}
+
+function analogChannels(stream: OpenEphysStreamCommon): OpenEphysChannel[] {
+  return stream.channels.filter((c) => c.kind === "aux" || c.kind === "adc");
+}
+
+/**
+ * The electrode channels of one Open Ephys stream as an ElectricalSeries (volts), with Neuropixels probe
+ * positions from settings.xml, plus the stream's TTL lines. Picks the binary or legacy reader from what the
+ * folder holds.
+ *
+ * @example
+ * ```ts
+ * console.log(OpenEphysRecordingInterface.getStreamNames("2023-08-30_23-41-36"));
+ * const oe = new OpenEphysRecordingInterface({ folderPath: "2023-08-30_23-41-36", streamName: "Record Node 104#Neuropix-PXI-100.ProbeA-AP" });
+ * ```
+ */
+export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphysSource> {
+  static override displayName = "Open Ephys Recording";
+  static override keywords = ["Open Ephys", "Neuropixels", "ecephys"];
+  static override associatedSuffixes = [".oebin", ".dat", ".npy", ".continuous", ".events", ".openephys"];
+  static override info = "Electrode channels of an Open Ephys recording (binary or legacy format).";
+  static override sourceSchema = SOURCE_SCHEMA;
+
+  /** The continuous streams of a recording folder. */
+  static getStreamNames(folderPath: string): string[] {
+    return getOpenEphysStreamNames(folderPath);
+  }
+
+  readonly stream: OpenEphysStreamCommon;
+  protected readonly recording: Recording;
+  private readonly keySuffix: string;
+
+  constructor(
+    sourceData: OpenEphysSource,
+    options: { format?: OpenEphysFormat; seriesKeySuffix?: string } = {},
+  ) {
+    super(sourceData);
+    this.stream = openStream(sourceData, options.format ?? detectOpenEphysFormat(sourceData.folderPath));
+    this.keySuffix = options.seriesKeySuffix ?? "";
+    const channels = electrodeChannels(this.stream);
+    if (channels.length === 0) {
+      throw new SourceDataError(
+        sourceData.folderPath,
+        `stream '${this.stream.name}' has no electrode channels; use OpenEphysAnalogInterface for its inputs`,
+      );
+    }
+    const probe = this.stream.probe;
+    const group = probe?.name ?? streamLabel(this.stream.name);
+    const position = new Map(probe?.electrodes.map((e) => [e.channel, e]));
+    this.recording = {
+      samplingRate: this.stream.samplingRate,
+      numSamples: this.stream.numSamples,
+      data: this.stream.data(channels.map((c) => c.index)),
+      gainToVolts: channels.map((c) => c.conversionToVolts ?? 1e-6 * c.bitVolts),
+      channels: channels.map((c) => {
+        const electrode = position.get(c.index);
+        return {
+          name: c.name,
+          groupName: group,
+          ...(electrode && {
+            properties: {
+              rel_x: electrode.x,
+              rel_y: electrode.y,
+              ...(electrode.shank !== undefined && { shank_ids: String(electrode.shank) }),
+            },
+          }),
+        };
+      }),
+    };
+  }
+
+  override get seriesKey(): string {
+    return `ElectricalSeries${this.keySuffix}`;
+  }
+
+  protected override get startingTime(): number {
+    return this.stream.startTime;
+  }
+
+  override getMetadata(): RecordingMetadata {
+    const metadata = super.getMetadata();
+    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
+    const probe = this.stream.probe;
+    if (probe) {
+      metadata.Ecephys.Device = [
+        {
+          name: probe.name,
+          description: JSON.stringify({
+            ...(probe.model && { model: probe.model }),
+            ...(probe.partNumber && { part_number: probe.partNumber }),
+            ...(probe.serialNumber && { serial_number: probe.serialNumber }),
+          }),
+          manufacturer: "Imec",
+        },
+      ];
+      for (const group of metadata.Ecephys.ElectrodeGroup) group.device = probe.name;
+    }
+    metadata.Ecephys[this.seriesKey] = {
+      name: this.seriesKey,
+      description: `Open Ephys stream '${this.stream.name}' (experiment ${this.stream.experiment}, recording ${this.stream.recording}).`,
+    };
+    return metadata;
+  }
+
+  override async addToNwbfile(
+    nwbfile: NWBFile,
+    metadata: Metadata,
+    options: { stubTest?: boolean } = {},
+  ): Promise<void> {
+    super.addToNwbfile(nwbfile, metadata, options);
+    await addStreamTtl(nwbfile, this.stream, this.getTiming(), options.stubTest);
+  }
+}
+
+/** The binary format only (structure.oebin). */
+export class OpenEphysBinaryRecordingInterface extends OpenEphysRecordingInterface {
+  static override displayName = "Open Ephys Binary Recording";
+  static override info = "Electrode channels of an Open Ephys binary-format recording (structure.oebin).";
+  constructor(sourceData: OpenEphysSource, options: { seriesKeySuffix?: string } = {}) {
+    super(sourceData, { ...options, format: "binary" });
+  }
+}
+
+/** The legacy "Open Ephys format" only (.continuous files). */
+export class OpenEphysLegacyRecordingInterface extends OpenEphysRecordingInterface {
+  static override displayName = "Open Ephys Legacy Recording";
+  static override info = "Electrode channels of a legacy Open Ephys recording (.continuous files).";
+  constructor(sourceData: OpenEphysSource, options: { seriesKeySuffix?: string } = {}) {
+    super(sourceData, { ...options, format: "legacy" });
+  }
+}
+
+/**
+ * The auxiliary and ADC channels of a stream (NI-DAQ boards, headstage accelerometers, analog inputs) as
+ * TimeSeries in volts, one per factor to volts, plus the stream's TTL lines when it has no electrode channels.
+ */
+export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSource> {
+  static override displayName = "Open Ephys Analog";
+  static override keywords = ["Open Ephys", "NI-DAQ", "ADC", "auxiliary"];
+  static override associatedSuffixes = OpenEphysRecordingInterface.associatedSuffixes;
+  static override info = "Auxiliary, ADC and NI-DAQ channels of an Open Ephys recording.";
+  static override sourceSchema = SOURCE_SCHEMA;
+
+  readonly stream: OpenEphysStreamCommon;
+  private readonly seriesName: string;
+
+  constructor(sourceData: OpenEphysSource, options: { format?: OpenEphysFormat } = {}) {
+    super(sourceData);
+    this.stream = openStream(sourceData, options.format ?? detectOpenEphysFormat(sourceData.folderPath));
+    if (analogChannels(this.stream).length === 0) {
+      throw new SourceDataError(
+        sourceData.folderPath,
+        `stream '${this.stream.name}' has no auxiliary or ADC channels`,
+      );
+    }
+    this.seriesName = `TimeSeries${streamLabel(this.stream.name)}`;
+  }
+
+  protected override getOriginalTiming(): Timing {
+    const { samplingRate, startTime, numSamples } = this.stream;
+    return { kind: "regular", rate: samplingRate, startingTime: startTime, count: numSamples };
+  }
+
+  override getMetadata(): Metadata {
+    const metadata = super.getMetadata();
+    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
+    return metadata;
+  }
+
+  override async addToNwbfile(
+    nwbfile: NWBFile,
+    _metadata: Metadata,
+    options: StandardConversionOptions = {},
+  ): Promise<void> {
+    const timing = this.getTiming();
+    const groups = new Map<number, OpenEphysChannel[]>();
+    for (const channel of analogChannels(this.stream)) {
+      const factor = channel.conversionToVolts ?? channel.bitVolts;
+      groups.set(factor, [...(groups.get(factor) ?? []), channel]);
+    }
+    [...groups].forEach(([conversion, channels], i) => {
+      addAnalogToNwbfile(
+        nwbfile,
+        {
+          name: groups.size === 1 ? this.seriesName : `${this.seriesName}${i}`,
+          description: `Open Ephys stream '${this.stream.name}': ${channels.map((c) => c.name).join(", ")}.`,
+          data: this.stream.data(channels.map((c) => c.index)),
+          unit: "volts",
+          conversion,
+          timing,
+        },
+        options.stubTest,
+      );
+    });
+    if (electrodeChannels(this.stream).length === 0)
+      await addStreamTtl(nwbfile, this.stream, timing, options.stubTest);
+  }
+}
+
+export interface OpenEphysFolderSource {
+  readonly folderPath: string;
+  /** Which recording to convert (default 0). */
+  readonly blockIndex?: number;
+  /** Stream names to leave out. */
+  readonly excludeStreams?: readonly string[];
+}
+
+/**
+ * Every stream of one Open Ephys recording: electrode streams as ElectricalSeries (named after the stream
+ * when there are several), auxiliary/ADC/NI-DAQ channels as TimeSeries, and the TTL lines.
+ *
+ * @example
+ * ```ts
+ * await new OpenEphysConverter({ folderPath: "2022-05-03_10-52-24", blockIndex: 1 }).runConversion({ nwbfilePath, metadata });
+ * ```
+ */
+export class OpenEphysConverter extends ConverterPipe {
+  static displayName = "Open Ephys (all streams)";
+  static info = "Every stream of an Open Ephys recording (binary or legacy).";
+  static sourceSchema: TObject = Type.Object(
+    {
+      folderPath: Type.String({ description: "Folder of the Open Ephys recording." }),
+      blockIndex: Type.Optional(
+        Type.Integer({ minimum: 0, description: "Which recording to convert, in order (default 0)." }),
+      ),
+      excludeStreams: Type.Optional(Type.Array(Type.String(), { description: "Stream names to leave out." })),
+    },
+    { additionalProperties: false },
+  );
+
+  static override getSourceSchema(): TObject {
+    return OpenEphysConverter.sourceSchema;
+  }
+
+  constructor(sourceData: OpenEphysFolderSource) {
+    const { folderPath, blockIndex, excludeStreams } = checkSourceArguments(OpenEphysConverter, sourceData);
+    const format = detectOpenEphysFormat(folderPath);
+    const names = getOpenEphysStreamNames(folderPath);
+    const unknown = (excludeStreams ?? []).filter((n) => !names.includes(n));
+    if (unknown.length > 0) {
+      throw new SourceDataError(
+        folderPath,
+        `no stream ${unknown.join(", ")} here (streams: ${names.join(", ")})`,
+      );
+    }
+    const kept = names.filter((n) => !(excludeStreams ?? []).includes(n));
+    const sources = kept.map((streamName) => ({
+      folderPath,
+      streamName,
+      ...(blockIndex !== undefined && { blockIndex }),
+    }));
+    const streams = sources.map((source) => openStream(source, format));
+    const electrodeCount = streams.filter((s) => electrodeChannels(s).length > 0).length;
+    const interfaces: Record<string, BaseDataInterface> = {};
+    sources.forEach((source, i) => {
+      const stream = streams[i]!;
+      if (electrodeChannels(stream).length > 0) {
+        const suffix = electrodeCount > 1 ? streamLabel(source.streamName) : "";
+        interfaces[source.streamName] = new OpenEphysRecordingInterface(source, {
+          format,
+          seriesKeySuffix: suffix,
+        });
+      }
+      if (analogChannels(stream).length > 0) {
+        interfaces[`${source.streamName} (analog)`] = new OpenEphysAnalogInterface(source, { format });
+      }
+    });
+    if (Object.keys(interfaces).length === 0) throw new SourceDataError(folderPath, "no stream to convert");
+    super(interfaces);
+  }
+}
