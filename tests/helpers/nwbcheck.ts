@@ -115,3 +115,21 @@ export function caught(call: () => unknown): any {
   }
   return undefined;
 }
+
+let neoState: boolean | undefined;
+
+/**
+ * Whether Debian's python3 can import neo and numpy (the independent readers of the format tests); outside
+ * CI a machine without them skips those comparisons loudly, in CI they must be present.
+ */
+export function neoAvailable(): boolean {
+  if (neoState !== undefined) return neoState;
+  const { PYTHONPATH: _path, PYTHONHOME: _home, ...env } = process.env;
+  const ok =
+    spawnSync("/usr/bin/python3", ["-c", "import neo, numpy"], { stdio: "ignore", env }).status === 0;
+  if (!ok && process.env.CI)
+    throw new Error("python3-neo and numpy are required in CI (apt install python3-neo)");
+  if (!ok) console.warn("\n!!! SKIPPING comparisons with neo: /usr/bin/python3 cannot import neo !!!\n");
+  neoState = ok;
+  return ok;
+}

@@ -4,27 +4,9 @@
  * - numpy reading the raw bytes of the split layouts as the app notes describe them.
  * Outside CI a machine without them skips those tests with a loud warning; in CI they must be present.
  */
-import { spawnSync } from "node:child_process";
-import { python } from "../../helpers/nwbcheck.js";
+import { neoAvailable, python } from "../../helpers/nwbcheck.js";
 
-let neoState: boolean | undefined;
-
-/** Whether neo and numpy import under /usr/bin/python3; throws in CI when they do not. */
-export function neoAvailable(): boolean {
-  if (neoState !== undefined) return neoState;
-  const run = spawnSync("/usr/bin/python3", ["-c", "import neo, numpy; print(neo.__version__)"], {
-    encoding: "utf8",
-    env: { ...process.env, PYTHONPATH: "", PYTHONNOUSERSITE: "1" },
-  });
-  const reason =
-    run.status === 0
-      ? undefined
-      : `python3 with neo + numpy not available (${run.stderr.trim().split("\n").at(-1)})`;
-  if (reason && process.env.CI) throw new Error(reason);
-  if (reason) console.warn(`\n!!! SKIPPING comparisons with neo/numpy: ${reason} !!!\n`);
-  neoState = reason === undefined;
-  return neoState;
-}
+export { neoAvailable };
 
 export interface NeoChannel {
   readonly name: string;

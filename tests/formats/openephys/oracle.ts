@@ -5,23 +5,9 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { python } from "../../helpers/nwbcheck.js";
+import { neoAvailable, python } from "../../helpers/nwbcheck.js";
 
-let available: boolean | undefined;
-
-/** Whether /usr/bin/python3 can import neo and numpy; throws in CI when it cannot. */
-export function neoAvailable(): boolean {
-  if (available !== undefined) return available;
-  const { PYTHONPATH: _path, PYTHONHOME: _home, ...env } = process.env;
-  const ok =
-    spawnSync("/usr/bin/python3", ["-c", "import neo, numpy"], { stdio: "ignore", env }).status === 0;
-  if (!ok && process.env.CI)
-    throw new Error("python3-neo and numpy are required in CI (apt install python3-neo)");
-  if (!ok)
-    console.warn("\n!!! SKIPPING Open Ephys comparisons with neo: /usr/bin/python3 cannot import neo !!!\n");
-  available = ok;
-  return ok;
-}
+export { neoAvailable };
 
 /** Runs a Python snippet that is expected to fail; returns its exit status and stderr. */
 export function pythonFailure(script: string, ...args: string[]): { status: number | null; stderr: string } {
