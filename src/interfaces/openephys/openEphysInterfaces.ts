@@ -311,6 +311,14 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
   }
 }
 
+/** The analog channels of a binary-format recording only (structure.oebin). */
+export class OpenEphysBinaryAnalogInterface extends OpenEphysAnalogInterface {
+  static override displayName = "Open Ephys Binary Analog";
+  constructor(sourceData: OpenEphysSource) {
+    super(sourceData, { format: "binary" });
+  }
+}
+
 export interface OpenEphysFolderSource {
   readonly folderPath: string;
   /** Which recording to convert (default 0). */
@@ -346,9 +354,15 @@ export class OpenEphysConverter extends ConverterPipe {
     return OpenEphysConverter.sourceSchema;
   }
 
-  constructor(sourceData: OpenEphysFolderSource) {
+  constructor(sourceData: OpenEphysFolderSource, requiredFormat?: OpenEphysFormat) {
     const { folderPath, blockIndex, excludeStreams } = checkSourceArguments(OpenEphysConverter, sourceData);
     const format = detectOpenEphysFormat(folderPath);
+    if (requiredFormat && format !== requiredFormat) {
+      throw new SourceDataError(
+        folderPath,
+        `holds a ${format}-format recording; use OpenEphysConverter, which reads both formats`,
+      );
+    }
     const names = getOpenEphysStreamNames(folderPath);
     const unknown = (excludeStreams ?? []).filter((n) => !names.includes(n));
     if (unknown.length > 0) {
@@ -381,5 +395,13 @@ export class OpenEphysConverter extends ConverterPipe {
     });
     if (Object.keys(interfaces).length === 0) throw new SourceDataError(folderPath, "no stream to convert");
     super(interfaces);
+  }
+}
+
+/** Every stream of a binary-format recording (structure.oebin). */
+export class OpenEphysBinaryConverter extends OpenEphysConverter {
+  static override displayName = "Open Ephys binary (all streams)";
+  constructor(sourceData: OpenEphysFolderSource) {
+    super(sourceData, "binary");
   }
 }
