@@ -13,6 +13,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
+import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
 import { NpyFile, type NpyHeader, npyToFloat64, readNpyHeader } from "../npy/index.js";
 import { makeChannel, type OpenEphysChannel } from "./channels.js";
 import {
@@ -22,7 +23,6 @@ import {
   type OpenEphysRecordingBlock,
 } from "./discover.js";
 import { type OpenEphysTtlEvents, readBinaryTtlEvents } from "./events.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedDatFile } from "./interleaved.js";
 import { selectStream } from "./select.js";
 import { findNeuropixelsProbe, type OpenEphysProbe, readOpenEphysSettings } from "./settings.js";
 
@@ -247,7 +247,7 @@ export function openOpenEphysBinaryStream(
   const probe = settings
     ? findNeuropixelsProbe(settings, entry.sourceProcessorId, entry.streamName)
     : undefined;
-  const file = new InterleavedDatFile(
+  const file = new InterleavedInt16File(
     datPath,
     numChannels,
     numSamples,

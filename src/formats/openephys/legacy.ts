@@ -30,10 +30,10 @@ import { endianness } from "node:os";
 import { basename, join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
+import { DEFAULT_BLOCK_BYTES } from "../interleavedInt16.js";
 import { countingSource, type OpenEphysStreamCommon, type OpenOpenEphysStreamOptions } from "./binary.js";
 import { makeChannel } from "./channels.js";
 import { type OpenEphysTtlEvents, splitByLine } from "./events.js";
-import { DEFAULT_BLOCK_BYTES } from "./interleaved.js";
 import {
   findLegacyFolders,
   type LegacyContinuousName,

@@ -9,7 +9,7 @@
  * start at bit 8 * niXDBytes1.
  */
 import { SourceDataError } from "../../errors.js";
-import type { InterleavedInt16File } from "./binary.js";
+import type { InterleavedInt16File } from "../interleavedInt16.js";
 import { parseChannelList, type SpikeGLXMeta } from "./meta.js";
 
 /** MN/MA: multiplexed analog inputs (e.g. Whisper), XA: extra analog inputs, XD: digital words. */

@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "./binary.js";
+import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
 import { SpikeGLXMeta } from "./meta.js";
 import {
   type DigitalEvents,

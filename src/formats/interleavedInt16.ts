@@ -1,12 +1,12 @@
 /**
- * Reading a SpikeGLX `.bin`: little-endian int16 samples, all saved channels of one time point after
- * another (sample-major, "interleaved"). Rows are read with positioned reads, so a block costs one read
+ * Reading interleaved int16 files (SpikeGLX `.bin`, Open Ephys `continuous.dat`): little-endian int16 samples,
+ * every channel of one time point after another (sample-major). Rows are read with positioned reads, so a block costs one read
  * (or a few for blocks beyond `blockBytes`) and one pass that keeps only the wanted channels.
  */
 import { open } from "node:fs/promises";
 import { endianness } from "node:os";
-import type { ChunkSource } from "../../data/lazy.js";
-import { SourceDataError } from "../../errors.js";
+import type { ChunkSource } from "../data/lazy.js";
+import { SourceDataError } from "../errors.js";
 
 /** Largest single read (bytes); bigger requests are split, so the scratch buffer stays small (bounded memory). */
 export const DEFAULT_BLOCK_BYTES = 8 * 1024 * 1024;
