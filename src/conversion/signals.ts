@@ -38,6 +38,47 @@ export function addAnalogToNwbfile(nwbfile: NWBFile, signal: AnalogSignal, stubT
   );
 }
 
+/** An analog input channel: its position in the source's data and its factor to volts. */
+export interface AnalogChannel {
+  readonly index: number;
+  readonly name: string;
+  readonly conversion: number;
+}
+
+/**
+ * Adds analog input channels as TimeSeries in volts: one series per factor to volts (a TimeSeries has one
+ * `conversion`), named `baseName`, or `baseName0`, `baseName1`, ... when the factors differ.
+ */
+export function addAnalogChannelsToNwbfile(
+  nwbfile: NWBFile,
+  source: {
+    readonly baseName: string;
+    readonly describe: (channels: readonly AnalogChannel[]) => string;
+    readonly channels: readonly AnalogChannel[];
+    readonly data: (indices: number[]) => ChunkSource;
+    readonly timing: Timing;
+  },
+  stubTest = false,
+): void {
+  const groups = new Map<number, AnalogChannel[]>();
+  for (const channel of source.channels)
+    groups.set(channel.conversion, [...(groups.get(channel.conversion) ?? []), channel]);
+  [...groups.values()].forEach((channels, i) => {
+    addAnalogToNwbfile(
+      nwbfile,
+      {
+        name: groups.size === 1 ? source.baseName : `${source.baseName}${i}`,
+        description: source.describe(channels),
+        data: source.data(channels.map((c) => c.index)),
+        unit: "volts",
+        conversion: channels[0]!.conversion,
+        timing: source.timing,
+      },
+      stubTest,
+    );
+  });
+}
+
 export interface TtlLine {
   readonly name: string;
   readonly description: string;

@@ -13,7 +13,7 @@ import {
 } from "../../conversion/ecephys/recordingInterface.js";
 import type { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
-import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
+import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
@@ -287,25 +287,22 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
     options: StandardConversionOptions = {},
   ): Promise<void> {
     const timing = this.getTiming();
-    const groups = new Map<number, OpenEphysChannel[]>();
-    for (const channel of analogChannels(this.stream)) {
-      const factor = channel.conversionToVolts ?? channel.bitVolts;
-      groups.set(factor, [...(groups.get(factor) ?? []), channel]);
-    }
-    [...groups].forEach(([conversion, channels], i) => {
-      addAnalogToNwbfile(
-        nwbfile,
-        {
-          name: groups.size === 1 ? this.seriesName : `${this.seriesName}${i}`,
-          description: `Open Ephys stream '${this.stream.name}': ${channels.map((c) => c.name).join(", ")}.`,
-          data: this.stream.data(channels.map((c) => c.index)),
-          unit: "volts",
-          conversion,
-          timing,
-        },
-        options.stubTest,
-      );
-    });
+    addAnalogChannelsToNwbfile(
+      nwbfile,
+      {
+        baseName: this.seriesName,
+        describe: (channels) =>
+          `Open Ephys stream '${this.stream.name}': ${channels.map((c) => c.name).join(", ")}.`,
+        channels: analogChannels(this.stream).map((c) => ({
+          index: c.index,
+          name: c.name,
+          conversion: c.conversionToVolts ?? c.bitVolts,
+        })),
+        data: (indices) => this.stream.data(indices),
+        timing,
+      },
+      options.stubTest,
+    );
     if (electrodeChannels(this.stream).length === 0)
       await addStreamTtl(nwbfile, this.stream, timing, options.stubTest);
   }

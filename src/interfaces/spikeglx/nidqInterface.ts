@@ -4,7 +4,7 @@
 import { type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
-import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
+import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
@@ -14,14 +14,6 @@ import type { NWBFile } from "../../nwb/containers/file.js";
 export interface SpikeGLXNIDQSource {
   /** Path of the `.nidq.bin` file; its `.meta` must sit beside it. */
   readonly filePath: string;
-}
-
-/** Analog channels that share one factor to volts are written together. */
-function groupByConversion(channels: readonly NidqAnalogChannel[]): NidqAnalogChannel[][] {
-  const groups = new Map<number, NidqAnalogChannel[]>();
-  for (const channel of channels)
-    groups.set(channel.conversion, [...(groups.get(channel.conversion) ?? []), channel]);
-  return [...groups.values()];
 }
 
 /**
@@ -136,21 +128,18 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
     options: StandardConversionOptions = {},
   ): Promise<void> {
     const timing = this.getTiming();
-    const groups = groupByConversion(this.analogChannels);
-    groups.forEach((channels, i) => {
-      addAnalogToNwbfile(
-        nwbfile,
-        {
-          name: groups.length === 1 ? "TimeSeriesNIDQ" : `TimeSeriesNIDQ${i}`,
-          description: `NI-DAQ analog channels ${channels.map((c) => c.name).join(", ")}, recorded with SpikeGLX.`,
-          data: this.stream.data(channels.map((c) => c.index)),
-          unit: "volts",
-          conversion: channels[0]!.conversion,
-          timing,
-        },
-        options.stubTest,
-      );
-    });
+    addAnalogChannelsToNwbfile(
+      nwbfile,
+      {
+        baseName: "TimeSeriesNIDQ",
+        describe: (channels) =>
+          `NI-DAQ analog channels ${channels.map((c) => c.name).join(", ")}, recorded with SpikeGLX.`,
+        channels: this.analogChannels,
+        data: (indices) => this.stream.data(indices),
+        timing,
+      },
+      options.stubTest,
+    );
     // edge times are on the run's clock (firstSample-based); map them through this interface's clock
     const toTime = (t: number) =>
       timeAt(timing, Math.round((t - this.stream.startTime) * this.stream.samplingRate));
