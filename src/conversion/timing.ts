@@ -154,3 +154,28 @@ export function decimateTiming(timing: Timing, factor: number, count: number): T
     ? { kind: "regular", rate: timing.rate / factor, startingTime: timing.startingTime, count }
     : { kind: "irregular", count, timeAt: (i) => timing.timeAt(i * factor) };
 }
+
+/**
+ * Irregular timing read on demand from a source of per-sample clock values (e.g. Open Ephys sample numbers
+ * after dropped samples), one cached block at a time, so it stays bounded in memory. The source must read
+ * synchronously (header-sized .npy reads do).
+ */
+export function timingFromSource(source: ChunkSource, toSeconds: (value: number) => number): Timing {
+  const count = source.shape[0] ?? 0;
+  const blockRows = 1 << 16;
+  let cached: { start: number; values: ArrayLike<number | bigint> } | undefined;
+  return {
+    kind: "irregular",
+    count,
+    timeAt(index) {
+      if (!cached || index < cached.start || index >= cached.start + cached.values.length) {
+        const start = index - (index % blockRows);
+        const values = source.readRows(start, Math.min(count, start + blockRows));
+        if (values instanceof Promise)
+          throw new TypeError("timingFromSource needs a source that reads synchronously");
+        cached = { start, values };
+      }
+      return toSeconds(Number(cached.values[index - cached.start]));
+    },
+  };
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -150,6 +150,49 @@ describe.skipIf(!HAVE || !nwbcheckAvailable())(
     });
   },
 );
+
+describe.skipIf(!HAVE || !nwbcheckAvailable())("Open Ephys binary with dropped samples", () => {
+  it("writes each sample's time from its sample number, and TTL edges on the same clock", async () => {
+    // a copy of the first recording whose sample numbers jump by 300 after row 500 (samples were dropped)
+    const recording = join(dir, "gap", "Record Node 104", "experiment1", "recording1");
+    mkdirSync(join(dir, "gap", "Record Node 104", "experiment1"), { recursive: true });
+    cpSync(join(CLIPPED, "Record Node 104", "experiment1", "recording1"), recording, { recursive: true });
+    copyFileSync(
+      join(CLIPPED, "Record Node 104", "settings.xml"),
+      join(dir, "gap", "Record Node 104", "settings.xml"),
+    );
+    const numbers = join(recording, "continuous", "Neuropix-PXI-100.ProbeA-AP", "sample_numbers.npy");
+    const first = Number(
+      python(
+        "import numpy as np, sys\na = np.load(sys.argv[1]); a[500:] += 300; np.save(sys.argv[1], a); print(int(a[0]))",
+        numbers,
+      ),
+    );
+    const path = join(dir, "gap.nwb");
+    await new OpenEphysRecordingInterface({ folderPath: join(dir, "gap") }).runConversion({
+      nwbfilePath: path,
+      metadata: start,
+    });
+    expect(nwbcheck(path).passed).toBe(true);
+    const file = await hdf5Backend.open(path);
+    try {
+      expect(file.kind("/acquisition/ElectricalSeries/starting_time")).toBeUndefined();
+      const t = file.readDataset("/acquisition/ElectricalSeries/timestamps") as Float64Array;
+      expect(t.length).toBe(1000);
+      expect(t[0]).toBeCloseTo(first / 30000, 12);
+      expect(t[499]).toBeCloseTo((first + 499) / 30000, 12);
+      expect(t[500]).toBeCloseTo((first + 800) / 30000, 12);
+      // every edge lands on the time of a sample (its own, or the nearest one before it)
+      const ttl = file.children("/acquisition").find((c) => c.startsWith("EventsOpenEphys"))!;
+      const sampleTimes = new Set(t);
+      const edges = file.readDataset(`/acquisition/${ttl}/timestamps`) as Float64Array;
+      expect(edges.length).toBeGreaterThan(0);
+      for (const edge of edges) expect(sampleTimes.has(edge)).toBe(true);
+    } finally {
+      file.close();
+    }
+  });
+});
 
 describe("Open Ephys legacy format (generated per the format document)", () => {
   it("is detected, converted and read back sample for sample", async () => {

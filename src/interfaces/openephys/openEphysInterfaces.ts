@@ -15,7 +15,7 @@ import type { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
-import { type Timing, timeAt } from "../../conversion/timing.js";
+import { type Timing, timeAt, timingFromSource } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
 import {
   detectOpenEphysFormat,
@@ -68,6 +68,38 @@ export function streamLabel(streamName: string): string {
   return last.replace(/[^A-Za-z0-9]+/g, "");
 }
 
+/**
+ * The clock of a stream's samples: regular from its first sample number, or, when samples were dropped
+ * (the last sample number is not first + count - 1), each sample's own sample number / rate.
+ */
+function streamTiming(stream: OpenEphysStreamCommon): Timing {
+  const { samplingRate, startTime, numSamples, firstSampleNumber, lastSampleNumber } = stream;
+  if (numSamples === 0 || lastSampleNumber === firstSampleNumber + numSamples - 1) {
+    return { kind: "regular", rate: samplingRate, startingTime: startTime, count: numSamples };
+  }
+  return timingFromSource(stream.sampleNumbers(), (sampleNumber) => sampleNumber / samplingRate);
+}
+
+/** Index of the sample with (or just before) a sample number; a binary search when samples were dropped. */
+function sampleIndex(stream: OpenEphysStreamCommon, sampleNumber: number): number {
+  const { firstSampleNumber, lastSampleNumber, numSamples } = stream;
+  if (lastSampleNumber === firstSampleNumber + numSamples - 1) return sampleNumber - firstSampleNumber;
+  const numbers = stream.sampleNumbers();
+  const at = (i: number) => {
+    const row = numbers.readRows(i, i + 1);
+    if (row instanceof Promise) throw new TypeError("sample numbers must read synchronously");
+    return Number(row[0]);
+  };
+  let lo = 0;
+  let hi = numSamples - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (at(mid) <= sampleNumber) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Name of the event series of one TTL line of an event stream recorded with a continuous stream. */
 function ttlLineName(events: { name: string }, line: number): string {
   return `EventsOpenEphys${streamLabel(events.name)}Line${line}`;
@@ -80,7 +112,8 @@ async function addStreamTtl(
   timing: Timing,
   stubTest?: boolean,
 ) {
-  const toTime = (sampleNumber: number) => timeAt(timing, sampleNumber - stream.firstSampleNumber);
+  // the stream's clock (aligned or not) is indexed by sample; event sample numbers are mapped to an index
+  const toTime = (sampleNumber: number) => timeAt(timing, sampleIndex(stream, sampleNumber));
   for (const events of await stream.ttlEvents()) {
     for (const line of linesOf(events)) {
       addTtlLineToNwbfile(
@@ -187,8 +220,8 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
     return `ElectricalSeries${this.keySuffix}`;
   }
 
-  protected override get startingTime(): number {
-    return this.stream.startTime;
+  protected override getOriginalTiming(): Timing {
+    return streamTiming(this.stream);
   }
 
   override getMetadata(): RecordingMetadata {
@@ -271,8 +304,7 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
   }
 
   protected override getOriginalTiming(): Timing {
-    const { samplingRate, startTime, numSamples } = this.stream;
-    return { kind: "regular", rate: samplingRate, startingTime: startTime, count: numSamples };
+    return streamTiming(this.stream);
   }
 
   override getMetadata(): Metadata {
