@@ -103,6 +103,18 @@ export class IntanRecordingInterface extends BaseRecordingInterface<IntanSource>
   constructor(sourceData: IntanSource) {
     super(sourceData);
     this.file = openIntanFile(sourceData.filePath);
+    const { firstTimestamp, lastTimestamp, numSamples } = this.file;
+    if (
+      firstTimestamp !== undefined &&
+      lastTimestamp !== undefined &&
+      lastTimestamp - firstTimestamp + 1 !== numSamples
+    ) {
+      // the reader finds gaps (scanTimestamps); writing them as timestamps is not done yet
+      process.emitWarning(
+        `${sourceData.filePath}: its timestamps skip samples (first ${firstTimestamp}, last ${lastTimestamp}, ${numSamples} samples); the series are written at a regular rate from the first timestamp, so times after a gap are early`,
+        "NeuroconvSourceWarning",
+      );
+    }
     const amplifier = this.file.stream("amplifier");
     if (!amplifier)
       throw new SourceDataError(
