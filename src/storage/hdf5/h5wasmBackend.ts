@@ -171,21 +171,33 @@ function fitChunks(chunks: readonly number[], maxshape: readonly (number | null)
  * A file open for writing. Requested chunk shapes are shrunk to fit fixed dimensions (HDF5 refuses larger
  * ones); object-reference targets must exist when the reference is written.
  */
-class H5Writer implements StorageWriter {
+/** An open HDF5 file: the module, its id, and closing once. */
+abstract class OpenH5File {
   private closed = false;
-  /** Object references by target path: an object's address does not change while the file is open. */
-  private readonly references = new Map<string, Uint8Array>();
 
   constructor(
-    private readonly module: H5Module,
-    private readonly fileId: bigint,
-    private readonly file: string,
+    protected readonly module: H5Module,
+    protected readonly fileId: bigint,
+    protected readonly file: string,
   ) {}
 
-  private live(): H5Module {
+  /** The module, or an error when the file was closed. */
+  protected live(): H5Module {
     if (this.closed) throw new Error(`HDF5 file ${this.file} is already closed`);
     return this.module;
   }
+
+  /** Closes the file; closing twice is harmless. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    hdf5Call(this.file, "closing", "/", () => this.module.close_file(this.fileId));
+  }
+}
+
+class H5Writer extends OpenH5File implements StorageWriter {
+  /** Object references by target path: an object's address does not change while the file is open. */
+  private readonly references = new Map<string, Uint8Array>();
 
   /** Old-style (`hobj_ref_t`) reference to an existing object. */
   readonly encodeReference = (path: string): Uint8Array => {
@@ -355,12 +367,6 @@ class H5Writer implements StorageWriter {
     const module = this.live();
     hdf5Call(this.file, "flushing", "/", () => module.flush(this.fileId));
   }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    hdf5Call(this.file, "closing", "/", () => this.module.close_file(this.fileId));
-  }
 }
 
 /** A chunked dataset filled row block by row block. */
@@ -500,20 +506,7 @@ class H5StreamedDataset implements StreamedDataset {
 }
 
 /** A file open read-only. Rows are read as hyperslabs, so only the requested rows pass through the heap. */
-class H5Reader implements StorageReader {
-  private closed = false;
-
-  constructor(
-    private readonly module: H5Module,
-    private readonly fileId: bigint,
-    private readonly file: string,
-  ) {}
-
-  private live(): H5Module {
-    if (this.closed) throw new Error(`HDF5 file ${this.file} is already closed`);
-    return this.module;
-  }
-
+class H5Reader extends OpenH5File implements StorageReader {
   private readonly decodeReference = (ref: Uint8Array): string => {
     const module = this.live();
     return hdf5Call(this.file, "resolving an object reference in", "/", () =>
@@ -679,12 +672,6 @@ class H5Reader implements StorageReader {
   softLinkTarget(path: string): string | undefined {
     if (this.kind(path) !== "softlink") return undefined;
     return this.live().get_symbolic_link(this.fileId, path) ?? undefined;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    hdf5Call(this.file, "closing", "/", () => this.module.close_file(this.fileId));
   }
 }
 
