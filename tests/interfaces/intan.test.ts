@@ -6,7 +6,7 @@ import { runCli } from "../../src/cli/main.js";
 import { openIntanFile } from "../../src/formats/intan/index.js";
 import { hdf5Backend, IntanConverter, IntanRecordingInterface } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
-import { makeData, rhsHeader, writeTraditional } from "../formats/intan/generator.js";
+import { makeData, rhdHeader, rhsHeader, writeTraditional } from "../formats/intan/generator.js";
 import { nwbcheckAvailable, python, validateIfAvailable } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -76,6 +76,33 @@ print(float(np.abs(volts(sys.argv[1]) - volts(sys.argv[2])).max()))
     expect(err).toEqual([
       "error: invalid metadata: NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file)",
     ]);
+  });
+});
+
+describe("Intan timestamps that skip samples", () => {
+  it("places every segment at its own timestamp, for the amplifier and the slower auxiliary inputs", async () => {
+    const header = rhdHeader();
+    const data = makeData(header, 4, { firstTimestamp: 100, gapAt: 200 }); // +5 samples missing after row 199
+    const rhd = join(dir, "gap.rhd");
+    writeTraditional(rhd, header, data);
+    const path = join(dir, "gap.nwb");
+    await new IntanConverter({ filePath: rhd }).runConversion({ nwbfilePath: path, metadata: start });
+    expect(validateIfAvailable(path).passed).toBe(true);
+    const file = await hdf5Backend.open(path);
+    try {
+      const rate = header.sampleRate;
+      const t = file.readDataset("/acquisition/ElectricalSeries/timestamps") as Float64Array;
+      expect(t.length).toBe(data.numSamples);
+      expect(t[0]).toBeCloseTo(100 / rate, 12);
+      expect(t[199]).toBeCloseTo(299 / rate, 12);
+      expect(t[200]).toBeCloseTo(305 / rate, 12);
+      expect(t[data.numSamples - 1]).toBeCloseTo(data.timestamps[data.numSamples - 1]! / rate, 12);
+      // auxiliary inputs are sampled every 4th amplifier sample: row 50 is amplifier row 200, after the gap
+      const aux = file.readDataset("/acquisition/TimeSeriesIntanAuxiliary/timestamps") as Float64Array;
+      expect(aux[50]).toBeCloseTo(305 / rate, 12);
+    } finally {
+      file.close();
+    }
   });
 });
 

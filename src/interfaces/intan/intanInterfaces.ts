@@ -24,6 +24,7 @@ import {
   type IntanRecording,
   type IntanStream,
   type IntanStreamKind,
+  type IntanTimestampGap,
   openIntanFile,
   STREAM_LABELS,
 } from "../../formats/intan/index.js";
@@ -50,6 +51,55 @@ function startFromFileName(path: string): string | undefined {
   if (!match) return undefined;
   const [, yy, mo, dd, hh, mi, ss] = match;
   return `20${yy}-${mo}-${dd}T${hh}:${mi}:${ss}`;
+}
+
+/**
+ * The amplifier clock of an Intan file: first timestamp / rate, one sample per amplifier sample. When the
+ * timestamps skip samples (the last is not first + count - 1), one streamed pass over them (at conversion
+ * time) finds the gaps, and each segment then starts at its own timestamp.
+ */
+class IntanClock {
+  private gaps: readonly IntanTimestampGap[] | undefined;
+
+  constructor(private readonly file: IntanRecording) {}
+
+  private get skipsSamples(): boolean {
+    const { firstTimestamp, lastTimestamp, numSamples } = this.file;
+    return (
+      firstTimestamp !== undefined &&
+      lastTimestamp !== undefined &&
+      lastTimestamp - firstTimestamp + 1 !== numSamples
+    );
+  }
+
+  /** Reads the timestamps once when they skip samples. */
+  async load(): Promise<void> {
+    if (this.skipsSamples && !this.gaps)
+      this.gaps = (await this.file.scanTimestamps(Number.MAX_SAFE_INTEGER)).gaps;
+  }
+
+  timing(): Timing {
+    const { samplingRate: rate, startTime, numSamples: count, firstTimestamp } = this.file;
+    if (!this.gaps || this.gaps.length === 0 || firstTimestamp === undefined) {
+      return { kind: "regular", rate, startingTime: startTime, count };
+    }
+    const rows = [0, ...this.gaps.map((g) => g.row)];
+    const stamps = [firstTimestamp, ...this.gaps.map((g) => g.next)];
+    return {
+      kind: "irregular",
+      count,
+      timeAt(index) {
+        let lo = 0;
+        let hi = rows.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi + 1) >> 1;
+          if (rows[mid]! <= index) lo = mid;
+          else hi = mid - 1;
+        }
+        return (stamps[lo]! + (index - rows[lo]!)) / rate;
+      },
+    };
+  }
 }
 
 /** Intan's filter settings in words, for the ElectricalSeries' `filtering`. */
@@ -99,22 +149,12 @@ export class IntanRecordingInterface extends BaseRecordingInterface<IntanSource>
 
   readonly file: IntanRecording;
   protected readonly recording: Recording;
+  private readonly intanClock: IntanClock;
 
   constructor(sourceData: IntanSource) {
     super(sourceData);
     this.file = openIntanFile(sourceData.filePath);
-    const { firstTimestamp, lastTimestamp, numSamples } = this.file;
-    if (
-      firstTimestamp !== undefined &&
-      lastTimestamp !== undefined &&
-      lastTimestamp - firstTimestamp + 1 !== numSamples
-    ) {
-      // the reader finds gaps (scanTimestamps); writing them as timestamps is not done yet
-      process.emitWarning(
-        `${sourceData.filePath}: its timestamps skip samples (first ${firstTimestamp}, last ${lastTimestamp}, ${numSamples} samples); the series are written at a regular rate from the first timestamp, so times after a gap are early`,
-        "NeuroconvSourceWarning",
-      );
-    }
+    this.intanClock = new IntanClock(this.file);
     const amplifier = this.file.stream("amplifier");
     if (!amplifier)
       throw new SourceDataError(
@@ -144,8 +184,17 @@ export class IntanRecordingInterface extends BaseRecordingInterface<IntanSource>
     };
   }
 
-  protected override get startingTime(): number {
-    return this.file.startTime;
+  protected override getOriginalTiming(): Timing {
+    return this.intanClock.timing();
+  }
+
+  override async addToNwbfile(
+    nwbfile: NWBFile,
+    metadata: Metadata,
+    options: { stubTest?: boolean } = {},
+  ): Promise<void> {
+    await this.intanClock.load();
+    super.addToNwbfile(nwbfile, metadata, options);
   }
 
   override getMetadata(): RecordingMetadata {
@@ -197,15 +246,16 @@ const ANALOG_SERIES: Partial<Record<IntanStreamKind, string>> = {
 abstract class IntanStreamsInterface extends BaseTemporalInterface<IntanSource> {
   static override sourceSchema = SOURCE_SCHEMA;
   readonly file: IntanRecording;
+  protected readonly intanClock: IntanClock;
 
   constructor(sourceData: IntanSource) {
     super(sourceData);
     this.file = openIntanFile(sourceData.filePath);
+    this.intanClock = new IntanClock(this.file);
   }
 
   protected override getOriginalTiming(): Timing {
-    const { samplingRate, startTime, numSamples } = this.file;
-    return { kind: "regular", rate: samplingRate, startingTime: startTime, count: numSamples };
+    return this.intanClock.timing();
   }
 
   override getMetadata(): Metadata {
@@ -229,11 +279,12 @@ export class IntanAnalogInterface extends IntanStreamsInterface {
     return this.file.streams.filter((s) => ANALOG_SERIES[s.kind] !== undefined);
   }
 
-  override addToNwbfile(
+  override async addToNwbfile(
     nwbfile: NWBFile,
     _metadata: Metadata,
     options: StandardConversionOptions = {},
-  ): void {
+  ): Promise<void> {
+    await this.intanClock.load();
     const timing = this.getTiming();
     for (const stream of this.analogStreams) {
       addAnalogToNwbfile(
@@ -271,6 +322,7 @@ export class IntanDigitalInterface extends IntanStreamsInterface {
     _metadata: Metadata,
     options: StandardConversionOptions = {},
   ): Promise<void> {
+    await this.intanClock.load();
     const timing = this.getTiming();
     for (const stream of this.digitalStreams) {
       const direction = stream.kind === "boardDigitalIn" ? "In" : "Out";
