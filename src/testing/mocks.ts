@@ -2,7 +2,7 @@
  * Mock interfaces with realistic shapes and deterministic data, for tests and examples. They exercise the
  * same framework paths as real formats (recording, sorting, imaging, segmentation).
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { Recording } from "../conversion/ecephys/recording.js";
 import { BaseRecordingInterface, type RecordingMetadata } from "../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../conversion/ecephys/sorting.js";
@@ -61,7 +61,7 @@ function lazy(
   };
 }
 
-const MockRecordingSchema = Type.Object(
+export const MockRecordingSourceSchema = Type.Object(
   {
     numChannels: Type.Optional(Type.Integer({ minimum: 1, description: "Number of channels (default 4)." })),
     samplingRate: Type.Optional(
@@ -74,6 +74,8 @@ const MockRecordingSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export type MockRecordingSource = Static<typeof MockRecordingSourceSchema>;
+
 /**
  * A recording of `numChannels` int16 channels on two shanks with probe positions, scaled to volts by
  * 0.195 µV per unit (an Intan-like gain).
@@ -84,19 +86,15 @@ const MockRecordingSchema = Type.Object(
  * await iface.runConversion({ nwbfilePath: "mock.nwb", metadata: { Subject: { subject_id: "m1" } } });
  * ```
  */
-export class MockRecordingInterface extends BaseRecordingInterface<{
-  numChannels?: number;
-  samplingRate?: number;
-  durationSeconds?: number;
-}> {
+export class MockRecordingInterface extends BaseRecordingInterface<MockRecordingSource> {
   static override displayName = "Mock recording";
   static override info = "Generated multichannel voltage recording, for tests.";
-  static override sourceSchema: TObject = MockRecordingSchema;
+  static override sourceSchema: TObject = MockRecordingSourceSchema;
   static readonly gainToVolts = 0.195e-6;
 
   protected readonly recording: Recording;
 
-  constructor(sourceData: { numChannels?: number; samplingRate?: number; durationSeconds?: number } = {}) {
+  constructor(sourceData: MockRecordingSource = {}) {
     super(sourceData);
     const channels = sourceData.numChannels ?? 4;
     const rate = sourceData.samplingRate ?? 30000;
@@ -119,32 +117,32 @@ export class MockRecordingInterface extends BaseRecordingInterface<{
   }
 }
 
+export const MockSortingSourceSchema = Type.Object(
+  {
+    numUnits: Type.Optional(Type.Integer({ minimum: 1, description: "Number of units (default 3)." })),
+    samplingRate: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: "Sampling rate in Hz (default 30000)." }),
+    ),
+    durationSeconds: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: "Duration in seconds (default 1)." }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type MockSortingSource = Static<typeof MockSortingSourceSchema>;
+
 /**
  * A sorting of `numUnits` units with regular spike trains and a `quality` label.
  */
-export class MockSortingInterface extends BaseSortingInterface<{
-  numUnits?: number;
-  samplingRate?: number;
-  durationSeconds?: number;
-}> {
+export class MockSortingInterface extends BaseSortingInterface<MockSortingSource> {
   static override displayName = "Mock sorting";
   static override info = "Generated spike trains, for tests.";
-  static override sourceSchema: TObject = Type.Object(
-    {
-      numUnits: Type.Optional(Type.Integer({ minimum: 1, description: "Number of units (default 3)." })),
-      samplingRate: Type.Optional(
-        Type.Number({ exclusiveMinimum: 0, description: "Sampling rate in Hz (default 30000)." }),
-      ),
-      durationSeconds: Type.Optional(
-        Type.Number({ exclusiveMinimum: 0, description: "Duration in seconds (default 1)." }),
-      ),
-    },
-    { additionalProperties: false },
-  );
+  static override sourceSchema: TObject = MockSortingSourceSchema;
 
   protected readonly sorting: Sorting;
 
-  constructor(sourceData: { numUnits?: number; samplingRate?: number; durationSeconds?: number } = {}) {
+  constructor(sourceData: MockSortingSource = {}) {
     super(sourceData);
     const rate = sourceData.samplingRate ?? 30000;
     const frames = Math.round(rate * (sourceData.durationSeconds ?? 1));
@@ -189,27 +187,28 @@ const OPHYS_METADATA: OphysMetadata = {
   ],
 };
 
-interface MockImagingSource {
-  numFrames?: number;
-  numRows?: number;
-  numColumns?: number;
-  samplingRate?: number;
-}
+export const MockImagingSourceSchema = Type.Object(
+  {
+    numFrames: Type.Optional(Type.Integer({ minimum: 1, description: "Number of frames (default 30)." })),
+    numRows: Type.Optional(Type.Integer({ minimum: 1, description: "Rows per frame (default 10)." })),
+    numColumns: Type.Optional(Type.Integer({ minimum: 1, description: "Columns per frame (default 12)." })),
+    samplingRate: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, description: "Frame rate in Hz (default 30)." }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
-const imagingSchema = (extra: string) =>
-  Type.Object(
-    {
-      numFrames: Type.Optional(Type.Integer({ minimum: 1, description: "Number of frames (default 30)." })),
-      numRows: Type.Optional(Type.Integer({ minimum: 1, description: "Rows per frame (default 10)." })),
-      numColumns: Type.Optional(
-        Type.Integer({ minimum: 1, description: `Columns per frame (default 12).${extra}` }),
-      ),
-      samplingRate: Type.Optional(
-        Type.Number({ exclusiveMinimum: 0, description: "Frame rate in Hz (default 30)." }),
-      ),
-    },
-    { additionalProperties: false },
-  );
+export type MockImagingSource = Static<typeof MockImagingSourceSchema>;
+
+export const MockSegmentationSourceSchema = Type.Composite([
+  MockImagingSourceSchema,
+  Type.Object({
+    numRois: Type.Optional(Type.Integer({ minimum: 1, description: "Number of ROIs (default 3)." })),
+  }),
+]);
+
+export type MockSegmentationSource = Static<typeof MockSegmentationSourceSchema>;
 
 /** What the ophys mocks share: a frame clock and the Ophys metadata. */
 abstract class MockOphysInterface<S extends MockImagingSource> extends BaseTemporalInterface<S> {
@@ -233,7 +232,7 @@ abstract class MockOphysInterface<S extends MockImagingSource> extends BaseTempo
 export class MockImagingInterface extends MockOphysInterface<MockImagingSource> {
   static override displayName = "Mock imaging";
   static override info = "Generated two-photon movie, for tests.";
-  static override sourceSchema: TObject = imagingSchema("");
+  static override sourceSchema: TObject = MockImagingSourceSchema;
 
   readonly imaging: Imaging;
 
@@ -258,19 +257,14 @@ export class MockImagingInterface extends MockOphysInterface<MockImagingSource> 
 }
 
 /** `numRois` square ROIs with raw and ΔF/F traces. */
-export class MockSegmentationInterface extends MockOphysInterface<MockImagingSource & { numRois?: number }> {
+export class MockSegmentationInterface extends MockOphysInterface<MockSegmentationSource> {
   static override displayName = "Mock segmentation";
   static override info = "Generated ROIs and traces, for tests.";
-  static override sourceSchema: TObject = Type.Composite([
-    imagingSchema(""),
-    Type.Object({
-      numRois: Type.Optional(Type.Integer({ minimum: 1, description: "Number of ROIs (default 3)." })),
-    }),
-  ]);
+  static override sourceSchema: TObject = MockSegmentationSourceSchema;
 
   readonly segmentation: Segmentation;
 
-  constructor(sourceData: MockImagingSource & { numRois?: number } = {}) {
+  constructor(sourceData: MockSegmentationSource = {}) {
     super(sourceData);
     const rows = sourceData.numRows ?? 10;
     const columns = sourceData.numColumns ?? 12;

@@ -4,7 +4,7 @@
  * inputs/outputs as TTL event series, and a converter that routes every stream of a file.
  */
 import { basename } from "node:path";
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
@@ -30,12 +30,8 @@ import {
 } from "../../formats/intan/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
-export interface IntanSource {
-  /** The `.rhd`/`.rhs` file, or `info.rhd`/`info.rhs` of a one-file-per-signal-type or per-channel folder. */
-  readonly filePath: string;
-}
-
-const SOURCE_SCHEMA: TObject = Type.Object(
+/** The source arguments, as a JSON schema (the TypeScript type below is derived from it). */
+export const IntanSourceSchema = Type.Object(
   {
     filePath: Type.String({
       description:
@@ -44,6 +40,8 @@ const SOURCE_SCHEMA: TObject = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export type IntanSource = Static<typeof IntanSourceSchema>;
 
 /** Intan RHX names files `<prefix>_YYMMDD_HHMMSS.rhd`: the only place a start time is recorded. */
 function startFromFileName(path: string): string | undefined {
@@ -145,7 +143,7 @@ export class IntanRecordingInterface extends BaseRecordingInterface<IntanSource>
   static override keywords = ["Intan", "RHD2000", "RHS2000", "ecephys"];
   static override associatedSuffixes = [".rhd", ".rhs"];
   static override info = "Amplifier channels of an Intan RHD/RHS recording.";
-  static override sourceSchema = SOURCE_SCHEMA;
+  static override sourceSchema = IntanSourceSchema;
 
   readonly file: IntanRecording;
   protected readonly recording: Recording;
@@ -244,7 +242,7 @@ const ANALOG_SERIES: Partial<Record<IntanStreamKind, string>> = {
 
 /** The amplifier clock of an Intan file: its first timestamp / rate, one sample per amplifier sample. */
 abstract class IntanStreamsInterface extends BaseTemporalInterface<IntanSource> {
-  static override sourceSchema = SOURCE_SCHEMA;
+  static override sourceSchema = IntanSourceSchema;
   readonly file: IntanRecording;
   protected readonly intanClock: IntanClock;
 
@@ -353,10 +351,10 @@ export class IntanDigitalInterface extends IntanStreamsInterface {
 export class IntanConverter extends ConverterPipe {
   static displayName = "Intan (all streams)";
   static info = "Amplifier, analog and digital streams of an Intan RHD/RHS recording.";
-  static sourceSchema = SOURCE_SCHEMA;
+  static sourceSchema = IntanSourceSchema;
 
   static override getSourceSchema(): TObject {
-    return SOURCE_SCHEMA;
+    return IntanSourceSchema;
   }
 
   constructor(sourceData: IntanSource) {

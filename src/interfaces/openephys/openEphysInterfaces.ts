@@ -3,7 +3,7 @@
  * and ADC / NI-DAQ channels as TimeSeries in volts, TTL lines as event series, and a converter for every
  * stream of a recording.
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
@@ -28,16 +28,8 @@ import {
 } from "../../formats/openephys/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
-export interface OpenEphysSource {
-  /** A folder holding the recording: the session folder, a Record Node, an experiment or a recording folder. */
-  readonly folderPath: string;
-  /** Stream to read (see `getStreamNames`); needed when the folder holds several. */
-  readonly streamName?: string;
-  /** Which recording (record node, experiment, recording) to read, in order; default the first. */
-  readonly blockIndex?: number;
-}
-
-const SOURCE_SCHEMA: TObject = Type.Object(
+/** The source arguments, as a JSON schema (the TypeScript type below is derived from it). */
+export const OpenEphysSourceSchema = Type.Object(
   {
     folderPath: Type.String({
       description: "Folder of the Open Ephys recording (session, Record Node, experiment or recording).",
@@ -51,6 +43,8 @@ const SOURCE_SCHEMA: TObject = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export type OpenEphysSource = Static<typeof OpenEphysSourceSchema>;
 
 function openStream(source: OpenEphysSource, format: OpenEphysFormat): OpenEphysStreamCommon {
   const options = {
@@ -166,7 +160,7 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
   static override keywords = ["Open Ephys", "Neuropixels", "ecephys"];
   static override associatedSuffixes = [".oebin", ".dat", ".npy", ".continuous", ".events", ".openephys"];
   static override info = "Electrode channels of an Open Ephys recording (binary or legacy format).";
-  static override sourceSchema = SOURCE_SCHEMA;
+  static override sourceSchema = OpenEphysSourceSchema;
 
   /** The continuous streams of a recording folder. */
   static getStreamNames(folderPath: string): string[] {
@@ -286,7 +280,7 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
   static override keywords = ["Open Ephys", "NI-DAQ", "ADC", "auxiliary"];
   static override associatedSuffixes = OpenEphysRecordingInterface.associatedSuffixes;
   static override info = "Auxiliary, ADC and NI-DAQ channels of an Open Ephys recording.";
-  static override sourceSchema = SOURCE_SCHEMA;
+  static override sourceSchema = OpenEphysSourceSchema;
 
   readonly stream: OpenEphysStreamCommon;
   private readonly seriesName: string;
@@ -348,13 +342,19 @@ export class OpenEphysBinaryAnalogInterface extends OpenEphysAnalogInterface {
   }
 }
 
-export interface OpenEphysFolderSource {
-  readonly folderPath: string;
-  /** Which recording to convert (default 0). */
-  readonly blockIndex?: number;
-  /** Stream names to leave out. */
-  readonly excludeStreams?: readonly string[];
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const OpenEphysFolderSourceSchema = Type.Object(
+  {
+    folderPath: Type.String({ description: "Folder of the Open Ephys recording." }),
+    blockIndex: Type.Optional(
+      Type.Integer({ minimum: 0, description: "Which recording to convert, in order (default 0)." }),
+    ),
+    excludeStreams: Type.Optional(Type.Array(Type.String(), { description: "Stream names to leave out." })),
+  },
+  { additionalProperties: false },
+);
+
+export type OpenEphysFolderSource = Static<typeof OpenEphysFolderSourceSchema>;
 
 /**
  * Every stream of one Open Ephys recording: electrode streams as ElectricalSeries (named after the stream
@@ -368,16 +368,7 @@ export interface OpenEphysFolderSource {
 export class OpenEphysConverter extends ConverterPipe {
   static displayName = "Open Ephys (all streams)";
   static info = "Every stream of an Open Ephys recording (binary or legacy).";
-  static sourceSchema: TObject = Type.Object(
-    {
-      folderPath: Type.String({ description: "Folder of the Open Ephys recording." }),
-      blockIndex: Type.Optional(
-        Type.Integer({ minimum: 0, description: "Which recording to convert, in order (default 0)." }),
-      ),
-      excludeStreams: Type.Optional(Type.Array(Type.String(), { description: "Stream names to leave out." })),
-    },
-    { additionalProperties: false },
-  );
+  static sourceSchema: TObject = OpenEphysFolderSourceSchema;
 
   static override getSourceSchema(): TObject {
     return OpenEphysConverter.sourceSchema;

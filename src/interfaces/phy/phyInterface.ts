@@ -1,7 +1,7 @@
 /**
  * Phy and Kilosort output folders as Units: spike times, cluster labels and metrics, templates.
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
 import { type PhySorting, readPhyFolder } from "../../formats/phy/index.js";
 
@@ -37,12 +37,20 @@ function toSorting(phy: PhySorting): Sorting {
   };
 }
 
-export interface PhySortingSource {
-  /** The Phy output folder (params.py, spike_times.npy, cluster_*.tsv, ...). */
-  readonly folderPath: string;
-  /** Curation labels to drop, e.g. ["noise"]. */
-  readonly excludeClusterGroups?: readonly string[];
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const PhySortingSourceSchema = Type.Object(
+  {
+    folderPath: Type.String({ description: "The Phy output folder (with params.py and spike_times.npy)." }),
+    excludeClusterGroups: Type.Optional(
+      Type.Array(Type.String(), {
+        description: 'Curation labels whose clusters are left out, e.g. ["noise"].',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type PhySortingSource = Static<typeof PhySortingSourceSchema>;
 
 /**
  * A Phy (curated Kilosort) folder: one unit per cluster with its spike times, every cluster_*.tsv/.csv
@@ -59,17 +67,7 @@ export class PhySortingInterface extends BaseSortingInterface<PhySortingSource> 
   static override keywords = ["Phy", "Kilosort", "spike sorting", "units"];
   static override associatedSuffixes = [".npy", ".tsv", ".csv", ".py"];
   static override info = "Spike sorting curated in Phy (Kilosort output folder).";
-  static override sourceSchema: TObject = Type.Object(
-    {
-      folderPath: Type.String({ description: "The Phy output folder (with params.py and spike_times.npy)." }),
-      excludeClusterGroups: Type.Optional(
-        Type.Array(Type.String(), {
-          description: 'Curation labels whose clusters are left out, e.g. ["noise"].',
-        }),
-      ),
-    },
-    { additionalProperties: false },
-  );
+  static override sourceSchema: TObject = PhySortingSourceSchema;
 
   readonly phy: PhySorting;
   protected readonly sorting: Sorting;
@@ -83,12 +81,18 @@ export class PhySortingInterface extends BaseSortingInterface<PhySortingSource> 
   }
 }
 
-export interface KiloSortSortingSource {
-  /** The Kilosort 2-4 output folder. */
-  readonly folderPath: string;
-  /** Keep only clusters Kilosort labelled "good" (KSLabel). */
-  readonly keepGoodOnly?: boolean;
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const KiloSortSortingSourceSchema = Type.Object(
+  {
+    folderPath: Type.String({
+      description: "The Kilosort output folder (with params.py and spike_times.npy).",
+    }),
+    keepGoodOnly: Type.Optional(Type.Boolean({ description: 'Keep only clusters with KSLabel "good".' })),
+  },
+  { additionalProperties: false },
+);
+
+export type KiloSortSortingSource = Static<typeof KiloSortSortingSourceSchema>;
 
 /**
  * A Kilosort (2, 2.5, 3, 4) output folder, uncurated: units, KSLabel, ContamPct, Amplitude, templates.
@@ -103,15 +107,7 @@ export class KiloSortSortingInterface extends BaseSortingInterface<KiloSortSorti
   static override keywords = ["Kilosort", "spike sorting", "units"];
   static override associatedSuffixes = [".npy", ".tsv", ".py"];
   static override info = "Spike sorting output of Kilosort 2-4.";
-  static override sourceSchema: TObject = Type.Object(
-    {
-      folderPath: Type.String({
-        description: "The Kilosort output folder (with params.py and spike_times.npy).",
-      }),
-      keepGoodOnly: Type.Optional(Type.Boolean({ description: 'Keep only clusters with KSLabel "good".' })),
-    },
-    { additionalProperties: false },
-  );
+  static override sourceSchema: TObject = KiloSortSortingSourceSchema;
 
   readonly phy: PhySorting;
   protected readonly sorting: Sorting;

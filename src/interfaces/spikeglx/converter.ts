@@ -1,7 +1,7 @@
 /**
  * A whole SpikeGLX run folder: every probe's AP and LF streams and the NI-DAQ stream, in one file.
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { BaseDataInterface } from "../../conversion/interface.js";
 import { SourceDataError } from "../../errors.js";
@@ -9,12 +9,18 @@ import { getSpikeGLXStreams } from "../../formats/spikeglx/index.js";
 import { SpikeGLXNIDQInterface } from "./nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./recordingInterface.js";
 
-export interface SpikeGLXFolderSource {
-  /** The run folder (e.g. `myrun_g0`), holding the probe folders and the `.nidq.bin`. */
-  readonly folderPath: string;
-  /** Stream ids to leave out, e.g. ["imec0.lf"]. */
-  readonly excludeStreams?: readonly string[];
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const SpikeGLXFolderSourceSchema = Type.Object(
+  {
+    folderPath: Type.String({ description: "The SpikeGLX run folder (e.g. myrun_g0)." }),
+    excludeStreams: Type.Optional(
+      Type.Array(Type.String(), { description: 'Stream ids to leave out, e.g. ["imec0.lf"].' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type SpikeGLXFolderSource = Static<typeof SpikeGLXFolderSourceSchema>;
 
 /**
  * Converts every stream of a SpikeGLX run. With several probes, series and devices carry the probe
@@ -32,15 +38,7 @@ export class SpikeGLXConverterPipe extends ConverterPipe {
   static displayName = "SpikeGLX run folder";
   static info = "Every stream (all probes' AP and LF, NI-DAQ) of a SpikeGLX run folder.";
   static associatedSuffixes = [".ap.bin", ".lf.bin", ".nidq.bin", ".meta"];
-  static sourceSchema: TObject = Type.Object(
-    {
-      folderPath: Type.String({ description: "The SpikeGLX run folder (e.g. myrun_g0)." }),
-      excludeStreams: Type.Optional(
-        Type.Array(Type.String(), { description: 'Stream ids to leave out, e.g. ["imec0.lf"].' }),
-      ),
-    },
-    { additionalProperties: false },
-  );
+  static sourceSchema: TObject = SpikeGLXFolderSourceSchema;
 
   static override getSourceSchema(): TObject {
     return SpikeGLXConverterPipe.sourceSchema;

@@ -1,7 +1,7 @@
 /**
  * SpikeGLX NI-DAQ stream: analog inputs as TimeSeries in volts, digital lines as event times.
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
@@ -11,10 +11,13 @@ import { SourceDataError } from "../../errors.js";
 import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
-export interface SpikeGLXNIDQSource {
-  /** Path of the `.nidq.bin` file; its `.meta` must sit beside it. */
-  readonly filePath: string;
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const SpikeGLXNIDQSourceSchema = Type.Object(
+  { filePath: Type.String({ description: "Path of the .nidq.bin file (its .meta must be beside it)." }) },
+  { additionalProperties: false },
+);
+
+export type SpikeGLXNIDQSource = Static<typeof SpikeGLXNIDQSourceSchema>;
 
 /**
  * The NI-DAQ stream of a SpikeGLX run. Analog channels (MN, MA, XA) become a TimeSeries in volts
@@ -33,10 +36,7 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
   static override keywords = ["SpikeGLX", "NI-DAQ", "TTL", "analog", "digital"];
   static override associatedSuffixes = [".nidq.bin", ".nidq.meta"];
   static override info = "NI-DAQ analog and digital inputs recorded with SpikeGLX (.nidq.bin + .meta).";
-  static override sourceSchema: TObject = Type.Object(
-    { filePath: Type.String({ description: "Path of the .nidq.bin file (its .meta must be beside it)." }) },
-    { additionalProperties: false },
-  );
+  static override sourceSchema: TObject = SpikeGLXNIDQSourceSchema;
 
   readonly stream: NidqStream;
 

@@ -1,7 +1,7 @@
 /**
  * SpikeGLX imec streams (Neuropixels AP and LF bands) as ElectricalSeries.
  */
-import { type TObject, Type } from "@sinclair/typebox";
+import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { Recording } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
@@ -11,10 +11,17 @@ import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { type ImecNeuralChannel, type ImecStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
 
-export interface SpikeGLXRecordingSource {
-  /** Path of an `.imecN.ap.bin` or `.imecN.lf.bin` file; its `.meta` must sit beside it. */
-  readonly filePath: string;
-}
+/** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
+export const SpikeGLXRecordingSourceSchema = Type.Object(
+  {
+    filePath: Type.String({
+      description: "Path of the .imecN.ap.bin or .imecN.lf.bin file (its .meta must be beside it).",
+    }),
+  },
+  { additionalProperties: false },
+);
+
+export type SpikeGLXRecordingSource = Static<typeof SpikeGLXRecordingSourceSchema>;
 
 /** Device name of a probe, as NeuroConv names it (e.g. "NeuropixelsImec0"). */
 export function probeDeviceName(probeIndex: number): string {
@@ -39,14 +46,7 @@ export class SpikeGLXRecordingInterface extends BaseRecordingInterface<SpikeGLXR
   static override keywords = ["Neuropixels", "SpikeGLX", "imec", "ecephys"];
   static override associatedSuffixes = [".imec0.ap.bin", ".imec0.lf.bin", ".ap.bin", ".lf.bin", ".meta"];
   static override info = "Neuropixels AP or LF stream recorded with SpikeGLX (.bin + .meta).";
-  static override sourceSchema: TObject = Type.Object(
-    {
-      filePath: Type.String({
-        description: "Path of the .imecN.ap.bin or .imecN.lf.bin file (its .meta must be beside it).",
-      }),
-    },
-    { additionalProperties: false },
-  );
+  static override sourceSchema: TObject = SpikeGLXRecordingSourceSchema;
 
   readonly stream: ImecStream;
   protected readonly recording: Recording;
