@@ -2,7 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { configureAndWriteNwbfile, getDefaultBackendConfiguration, hdf5Backend } from "../../src/index.js";
+import {
+  configureAndWriteNwbfile,
+  formatBackendConfiguration,
+  getDefaultBackendConfiguration,
+  hdf5Backend,
+} from "../../src/index.js";
 import { nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
 import { buildAllTypesFile, countingSource, N_CHANNELS, N_FRAMES, sample } from "./allTypes.js";
 
@@ -138,6 +143,13 @@ describe("default backend configuration", () => {
     expect(es.bufferShape[0]! % es.chunkShape[0]!).toBe(0);
     expect(es.compressionMethod).toBe("gzip");
     expect(es.compressionOptions.level).toBe(4);
+    const printed = formatBackendConfiguration(config);
+    expect(printed).toContain(
+      "  acquisition/ElectricalSeries/data\n    dtype int16, full shape [1000000, 384] (768.00 MB)",
+    );
+    expect(printed).toContain(
+      "    chunk shape [65536, 64] (8.39 MB)\n    buffer shape [65536, 384] (50.33 MB)\n    compression gzip level 4",
+    );
     const movie = config.datasetConfigurations["acquisition/TwoPhotonSeries/data"]!;
     expect(movie.chunkShape).toEqual([10, 6, 5]); // whole frames
   });
