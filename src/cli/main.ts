@@ -105,6 +105,7 @@ async function convert(
       bar.update(Math.round(bytesWritten / 1e6), payload);
     },
   });
+  if (bar && barStarted) bar.update(bar.getTotal());
   bar?.stop();
   const seconds = (performance.now() - started) / 1000;
   const size = statSync(options.output).size / 1e6;
