@@ -50,10 +50,14 @@ describe("NWBConverter", () => {
     }
   });
 
-  it("ConverterPipe takes ready interfaces", async () => {
+  it("ConverterPipe takes ready interfaces, and reports progress", async () => {
     const pipe = new ConverterPipe([new MockRecordingInterface({ numChannels: 2, durationSeconds: 0.1 })]);
     const path = join(dir, "pipe.nwb");
-    await pipe.runConversion({ nwbfilePath: path, metadata: start });
+    const progress: { bytesWritten: number; totalBytes: number }[] = [];
+    await pipe.runConversion({ nwbfilePath: path, metadata: start, onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)!.bytesWritten).toBe(progress.at(-1)!.totalBytes);
+    expect(progress.at(-1)!.totalBytes).toBeGreaterThanOrEqual(3000 * 2 * 2);
     const file = await hdf5Backend.open(path);
     expect(file.datasetInfo("/acquisition/ElectricalSeries/data").shape).toEqual([3000, 2]);
     file.close();
