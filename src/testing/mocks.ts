@@ -6,12 +6,11 @@ import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { Recording } from "../conversion/ecephys/recording.js";
 import { BaseRecordingInterface, type RecordingMetadata } from "../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../conversion/ecephys/sorting.js";
-import type { Metadata } from "../conversion/metadata/schema.js";
+import type { Metadata, OphysMetadata } from "../conversion/metadata/schema.js";
 import {
   addImagingToNwbfile,
   addSegmentationToNwbfile,
   type Imaging,
-  type OphysMetadata,
   type Segmentation,
 } from "../conversion/ophys/ophys.js";
 import { BaseTemporalInterface } from "../conversion/temporal.js";
@@ -223,7 +222,7 @@ abstract class MockOphysInterface<S extends MockImagingSource> extends BaseTempo
 
   override getMetadata(): Metadata {
     const metadata = mockSessionMetadata(super.getMetadata());
-    metadata.Ophys = structuredClone(OPHYS_METADATA) as Record<string, unknown>;
+    metadata.Ophys = structuredClone(OPHYS_METADATA);
     return metadata;
   }
 }

@@ -14,7 +14,7 @@ import {
   saveMetadata,
   withTimeZone,
 } from "../../src/index.js";
-import { MockRecordingInterface } from "../../src/testing/index.js";
+import { MockImagingInterface, MockRecordingInterface } from "../../src/testing/index.js";
 
 const iface = new MockRecordingInterface({ numChannels: 2, durationSeconds: 0.01 });
 
@@ -81,6 +81,16 @@ describe("metadata validation names the field, the value and the fix", () => {
     expect(problems).toHaveLength(4);
     expect(problems).toContain("NWBFile.keywords must be an array, got a string 'a,b'");
     expect(problems.some((p) => p.startsWith("NWBFile.sesion_id is not a known field"))).toBe(true);
+  });
+
+  it("checks the Ophys section too", () => {
+    const imaging = new MockImagingInterface();
+    const metadata = imaging.getMetadata();
+    expect(imaging.checkMetadata(metadata).problems).toEqual([]);
+    (metadata.Ophys!.ImagingPlane![0] as { excitation_lambda: unknown }).excitation_lambda = "920 nm";
+    expect(imaging.checkMetadata(metadata).problems.map((p) => p.message)).toEqual([
+      "Ophys.ImagingPlane[0].excitation_lambda must be a number, got a string '920 nm'",
+    ]);
   });
 
   it("throws a MetadataValidationError from runConversion and writes nothing", async () => {

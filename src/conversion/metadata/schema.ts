@@ -6,7 +6,7 @@
  * Each constrained field carries `invalid` (what is wrong with a bad value) and `fix` (what to write
  * instead); validation messages quote both.
  */
-import { type Static, type TObject, type TProperties, type TSchema, Type } from "@sinclair/typebox";
+import { type Static, type TProperties, Type } from "@sinclair/typebox";
 
 /** ISO 8601 duration, e.g. P30D, P2Y6M, PT12H. */
 const DURATION = String.raw`P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?`;
@@ -127,6 +127,59 @@ export const EcephysMetadataSchema = Type.Object(
   { additionalProperties: SeriesMetadataSchema, description: "Extracellular electrophysiology." },
 );
 
+const imagingSeries = (description: string) =>
+  Type.Array(
+    named(description, {
+      imaging_plane: text("Name of the ImagingPlane (an entry of Ophys.ImagingPlane)."),
+      unit: Type.Optional(text("Unit of the pixel values.")),
+    }),
+  );
+
+export const OphysMetadataSchema = Type.Object(
+  {
+    Device: Type.Optional(Type.Array(DeviceMetadataSchema)),
+    ImagingPlane: Type.Optional(
+      Type.Array(
+        named("What was imaged.", {
+          device: text("Name of the Device (an entry of Ophys.Device)."),
+          excitation_lambda: Type.Number({ description: "Excitation wavelength, in nm." }),
+          indicator: text("Calcium indicator, e.g. GCaMP6f."),
+          location: text("Brain area imaged."),
+          imaging_rate: Type.Optional(Type.Number({ description: "Frame rate, in Hz." })),
+          grid_spacing: Type.Optional(
+            Type.Array(Type.Number(), { description: "Pixel size per axis, in meters." }),
+          ),
+          origin_coords: Type.Optional(
+            Type.Array(Type.Number(), { description: "Origin of the plane, in meters." }),
+          ),
+          reference_frame: Type.Optional(text("What the coordinates are relative to.")),
+          optical_channel: Type.Array(
+            Type.Object({
+              name: text("Name of the channel."),
+              description: text("What the channel records."),
+              emission_lambda: Type.Number({ description: "Emission wavelength, in nm." }),
+            }),
+          ),
+        }),
+      ),
+    ),
+    TwoPhotonSeries: Type.Optional(imagingSeries("A two-photon movie.")),
+    OnePhotonSeries: Type.Optional(imagingSeries("A one-photon movie.")),
+    ImageSegmentation: Type.Optional(
+      Type.Object({
+        name: text("Name of the ImageSegmentation container."),
+        plane_segmentations: Type.Array(
+          named("The ROIs of one plane.", {
+            description: text("How the ROIs were found."),
+            imaging_plane: text("Name of the ImagingPlane."),
+          }),
+        ),
+      }),
+    ),
+  },
+  { description: "Optical physiology: devices, imaging planes, movies, segmentation." },
+);
+
 const looseSection = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 
 export const MetadataSchema = Type.Object(
@@ -134,7 +187,7 @@ export const MetadataSchema = Type.Object(
     NWBFile: Type.Partial(NWBFileMetadataSchema),
     Subject: Type.Optional(Type.Partial(SubjectMetadataSchema)),
     Ecephys: Type.Optional(EcephysMetadataSchema),
-    Ophys: Type.Optional(looseSection("Optical physiology (Device, ImagingPlane, series).")),
+    Ophys: Type.Optional(OphysMetadataSchema),
     Behavior: Type.Optional(looseSection("Behavior.")),
     Icephys: Type.Optional(looseSection("Intracellular electrophysiology.")),
   },
@@ -147,6 +200,7 @@ export type DeviceMetadata = Static<typeof DeviceMetadataSchema>;
 export type ElectrodeGroupMetadata = Static<typeof ElectrodeGroupMetadataSchema>;
 export type ColumnMetadata = Static<typeof ColumnMetadataSchema>;
 export type SeriesMetadata = Static<typeof SeriesMetadataSchema>;
+export type OphysMetadata = Static<typeof OphysMetadataSchema>;
 
 /** Metadata as `getMetadata()` returns it and conversions take it. Date objects are accepted for datetimes. */
 export interface Metadata {
@@ -164,15 +218,7 @@ export interface Metadata {
       | ColumnMetadata[]
       | undefined;
   };
-  Ophys?: Record<string, unknown>;
+  Ophys?: OphysMetadata;
   Behavior?: Record<string, unknown>;
   Icephys?: Record<string, unknown>;
-}
-
-/** Replaces one top-level section's schema (interfaces narrow Ophys/Behavior to what they write). */
-export function withSection(base: TObject, section: string, schema: TSchema): TObject {
-  return Type.Object(
-    { ...base.properties, [section]: Type.Optional(schema) },
-    { additionalProperties: false },
-  );
 }

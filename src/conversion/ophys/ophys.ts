@@ -9,31 +9,14 @@ import {
   Fluorescence,
   ImageSegmentation,
   ImagingPlane,
-  type ImagingPlaneOptions,
   OnePhotonSeries,
   PlaneSegmentation,
   RoiResponseSeries,
   TwoPhotonSeries,
 } from "../../nwb/containers/ophys.js";
 import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
-import type { Metadata } from "../metadata/schema.js";
+import type { Metadata, OphysMetadata } from "../metadata/schema.js";
 import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
-
-/** `Ophys` metadata, laid out as NeuroConv lays it out. */
-export interface OphysMetadata {
-  Device?: { name: string; description?: string; manufacturer?: string }[];
-  ImagingPlane?: (Omit<ImagingPlaneOptions, "device"> & { device: string })[];
-  TwoPhotonSeries?: { name: string; description?: string; imaging_plane: string; unit?: string }[];
-  OnePhotonSeries?: { name: string; description?: string; imaging_plane: string; unit?: string }[];
-  ImageSegmentation?: {
-    name: string;
-    plane_segmentations: { name: string; description: string; imaging_plane: string }[];
-  };
-  Fluorescence?: { name: string } & Record<
-    string,
-    Record<string, { name: string; description: string; unit?: string }> | string
-  >;
-}
 
 /** An imaging movie as a format reader offers it. */
 export interface Imaging {
@@ -48,7 +31,7 @@ export type PhotonSeriesType = "TwoPhotonSeries" | "OnePhotonSeries";
 const STUB_FRAMES = 100;
 
 function ophysOf(metadata: Metadata): OphysMetadata {
-  return (metadata.Ophys ?? {}) as OphysMetadata;
+  return metadata.Ophys ?? {};
 }
 
 function ensureImagingPlane(nwbfile: NWBFile, metadata: Metadata, name: string): ImagingPlane {
