@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import {
   hdf5Backend,
@@ -189,5 +189,28 @@ describe("SpikeGLX run folder (generated: two probes with AP and LF, and NI-DAQ)
     const analog = [...(await nidq.getEventTimesFromTtl("XA0"))];
     expect(analog.map((t) => Math.round(t * 100) / 100)).toEqual([0.33, 0.67]);
     await expect(nidq.getEventTimesFromTtl(9)).rejects.toThrow(/digital line 9 was not saved/);
+  });
+});
+
+describe("SpikeGLX run folder with a second trigger", () => {
+  it("converts the first and says which files it left out", () => {
+    const run = writeSpikeGLXRun(mkdtempSync(join(tmpdir(), "neuroconv-sglx-t1-")), {
+      runName: "trig",
+      seconds: 0.1,
+      withLf: false,
+      withNidq: false,
+    });
+    const first = run.files["imec0.ap"]!;
+    const second = first.replace("_t0.", "_t1.");
+    copyFileSync(first, second);
+    copyFileSync(first.replace(/\.bin$/, ".meta"), second.replace(/\.bin$/, ".meta"));
+    const emitWarning = vi.spyOn(process, "emitWarning").mockImplementation(() => {});
+    try {
+      const converter = new SpikeGLXConverterPipe({ folderPath: run.folder });
+      expect(Object.keys(converter.dataInterfaceObjects)).toEqual(["imec0.ap"]);
+      expect(String(emitWarning.mock.calls[0]?.[0])).toContain(`left out: ${second}`);
+    } finally {
+      emitWarning.mockRestore();
+    }
   });
 });

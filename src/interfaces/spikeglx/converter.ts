@@ -53,6 +53,15 @@ export class SpikeGLXConverterPipe extends ConverterPipe {
     const files = getSpikeGLXStreams(checkSourceArguments(SpikeGLXConverterPipe, sourceData).folderPath);
     // one file per stream: the first gate and trigger (later ones are separate recordings)
     const firstOfEach = new Map([...files].reverse().map((f) => [f.streamId, f]));
+    const later = files.filter((f) => firstOfEach.get(f.streamId) !== f);
+    if (later.length > 0) {
+      process.emitWarning(
+        `${sourceData.folderPath}: only the first gate/trigger of each stream is converted; left out: ${later
+          .map((f) => f.binPath)
+          .join(", ")}. Convert each of them with its own SpikeGLXRecordingInterface if you need them`,
+        "NeuroconvSourceWarning",
+      );
+    }
     const excluded = new Set(sourceData.excludeStreams ?? []);
     const unknown = [...excluded].filter((id) => !firstOfEach.has(id));
     if (unknown.length > 0) {
