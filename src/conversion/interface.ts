@@ -73,8 +73,14 @@ export abstract class BaseDataInterface<
     this.sourceData = sourceData;
   }
 
+  /** The session start time the source records (local time, often without a zone), if it records one. */
+  protected get sourceSessionStartTime(): string | undefined {
+    return undefined;
+  }
+
   getMetadata(): Metadata {
-    return { NWBFile: {} };
+    const start = this.sourceSessionStartTime;
+    return { NWBFile: start === undefined ? {} : { session_start_time: start } };
   }
 
   getMetadataSchema(): TObject {

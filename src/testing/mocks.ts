@@ -60,15 +60,20 @@ function lazy(
   };
 }
 
+/** Source arguments the ecephys mocks share. */
+const ELECTROPHYSIOLOGY_CLOCK = {
+  samplingRate: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, description: "Sampling rate in Hz (default 30000)." }),
+  ),
+  durationSeconds: Type.Optional(
+    Type.Number({ exclusiveMinimum: 0, description: "Duration in seconds (default 1)." }),
+  ),
+};
+
 export const MockRecordingSourceSchema = Type.Object(
   {
     numChannels: Type.Optional(Type.Integer({ minimum: 1, description: "Number of channels (default 4)." })),
-    samplingRate: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: "Sampling rate in Hz (default 30000)." }),
-    ),
-    durationSeconds: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: "Duration in seconds (default 1)." }),
-    ),
+    ...ELECTROPHYSIOLOGY_CLOCK,
   },
   { additionalProperties: false },
 );
@@ -119,12 +124,7 @@ export class MockRecordingInterface extends BaseRecordingInterface<MockRecording
 export const MockSortingSourceSchema = Type.Object(
   {
     numUnits: Type.Optional(Type.Integer({ minimum: 1, description: "Number of units (default 3)." })),
-    samplingRate: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: "Sampling rate in Hz (default 30000)." }),
-    ),
-    durationSeconds: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, description: "Duration in seconds (default 1)." }),
-    ),
+    ...ELECTROPHYSIOLOGY_CLOCK,
   },
   { additionalProperties: false },
 );

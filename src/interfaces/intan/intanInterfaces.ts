@@ -120,9 +120,7 @@ function systemName(header: IntanHeader): string {
   return header.fileType === "rhs" ? "RHS2000 stimulation/recording system" : "RHD2000 recording system";
 }
 
-function sessionMetadata<M extends Metadata>(metadata: M, recording: IntanRecording): M {
-  const start = startFromFileName(recording.path);
-  if (start) metadata.NWBFile.session_start_time = start;
+function withNotes<M extends Metadata>(metadata: M, recording: IntanRecording): M {
   const notes = recording.header.notes.filter((n) => n.trim() !== "");
   if (notes.length > 0) metadata.NWBFile.notes = notes.join("\n");
   return metadata;
@@ -195,8 +193,12 @@ export class IntanRecordingInterface extends BaseRecordingInterface<IntanSource>
     super.addToNwbfile(nwbfile, metadata, options);
   }
 
+  protected override get sourceSessionStartTime(): string | undefined {
+    return startFromFileName(this.file.path);
+  }
+
   override getMetadata(): RecordingMetadata {
-    const metadata = sessionMetadata(super.getMetadata(), this.file);
+    const metadata = withNotes(super.getMetadata(), this.file);
     const { header } = this.file;
     metadata.Ecephys.Device = [
       {
@@ -256,8 +258,12 @@ abstract class IntanStreamsInterface extends BaseTemporalInterface<IntanSource> 
     return this.intanClock.timing();
   }
 
+  protected override get sourceSessionStartTime(): string | undefined {
+    return startFromFileName(this.file.path);
+  }
+
   override getMetadata(): Metadata {
-    return sessionMetadata(super.getMetadata(), this.file);
+    return withNotes(super.getMetadata(), this.file);
   }
 }
 

@@ -218,9 +218,12 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
     return streamTiming(this.stream);
   }
 
+  protected override get sourceSessionStartTime(): string | undefined {
+    return this.stream.sessionStartTime;
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
     const probe = this.stream.probe;
     if (probe) {
       metadata.Ecephys.Device = [
@@ -301,10 +304,8 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
     return streamTiming(this.stream);
   }
 
-  override getMetadata(): Metadata {
-    const metadata = super.getMetadata();
-    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
-    return metadata;
+  protected override get sourceSessionStartTime(): string | undefined {
+    return this.stream.sessionStartTime;
   }
 
   override async addToNwbfile(

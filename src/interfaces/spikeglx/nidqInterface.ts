@@ -116,10 +116,8 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
     return crossings;
   }
 
-  override getMetadata(): Metadata {
-    const metadata = super.getMetadata();
-    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
-    return metadata;
+  protected override get sourceSessionStartTime(): string | undefined {
+    return this.stream.sessionStartTime;
   }
 
   override async addToNwbfile(

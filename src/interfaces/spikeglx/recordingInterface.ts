@@ -105,11 +105,14 @@ export class SpikeGLXRecordingInterface extends BaseRecordingInterface<SpikeGLXR
     return this.stream.syncData();
   }
 
+  protected override get sourceSessionStartTime(): string | undefined {
+    return this.stream.sessionStartTime;
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
     const { probe, probeIndex } = this.stream;
     const device = probeDeviceName(probeIndex);
-    if (this.stream.sessionStartTime) metadata.NWBFile.session_start_time = this.stream.sessionStartTime;
     metadata.Ecephys.Device = [
       {
         name: device,
