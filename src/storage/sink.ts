@@ -7,8 +7,8 @@ import { type FileHandle, open, unlink } from "node:fs/promises";
 
 /** Where file bytes go: positioned writes (Node fd now; a browser file handle or an upload later). */
 export interface ByteSink {
-  /** What the bytes are written to (a file path), for error messages. */
-  readonly name: string;
+  /** What the bytes are written to (a file path), named in error messages. */
+  readonly name?: string;
   /** Writes `bytes` at byte offset `position`. Writes to disjoint ranges may run concurrently. */
   write(position: number, bytes: Uint8Array): Promise<void>;
   /** Finishes the output (flush + close). */
@@ -75,6 +75,7 @@ class FileSink implements ByteSink {
 
 /** A sink that keeps the bytes in memory (tests, small files). */
 export interface MemorySink extends ByteSink {
+  readonly name: string;
   /** The bytes written so far (a copy), up to the highest offset written. */
   bytes(): Uint8Array;
 }

@@ -27,17 +27,20 @@ export class ByteWriter {
   }
 
   u8(value: number): this {
-    this.view.setUint8(this.reserve(1), value);
+    const at = this.reserve(1);
+    this.view.setUint8(at, value);
     return this;
   }
 
   u16(value: number): this {
-    this.view.setUint16(this.reserve(2), value, true);
+    const at = this.reserve(2);
+    this.view.setUint16(at, value, true);
     return this;
   }
 
   u32(value: number): this {
-    this.view.setUint32(this.reserve(4), value, true);
+    const at = this.reserve(4);
+    this.view.setUint32(at, value, true);
     return this;
   }
 
@@ -52,31 +55,28 @@ export class ByteWriter {
   /** An 8-byte file address; {@link UNDEFINED_ADDRESS} is written as all ones. */
   address(value: number): this {
     if (value === UNDEFINED_ADDRESS) {
-      this.buffer.fill(0xff, this.reserve(8), this.length);
+      const at = this.reserve(8);
+      this.buffer.fill(0xff, at, this.length);
       return this;
     }
     return this.u64(value);
   }
 
   bytes(bytes: Uint8Array): this {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
     return this;
   }
 
   zeros(count: number): this {
-    this.buffer.fill(0, this.reserve(count), this.length);
+    const at = this.reserve(count);
+    this.buffer.fill(0, at, this.length);
     return this;
   }
 
   /** Pads with zeros up to the next multiple of `alignment` bytes from the start of this buffer. */
   align(alignment: number): this {
     return this.zeros(padding(this.length, alignment));
-  }
-
-  /** Overwrites 8 bytes at `at` with an address (for back-patching). */
-  patchAddress(at: number, value: number): void {
-    this.view.setUint32(at, value % 0x1_0000_0000, true);
-    this.view.setUint32(at + 4, Math.floor(value / 0x1_0000_0000), true);
   }
 
   finish(): Uint8Array {

@@ -174,7 +174,11 @@ export class Hdf5Writer {
   private readonly chunked: DatasetNode[] = [];
   private readonly heap = new GlobalHeap((collection) => this.placeCollection(collection));
 
-  private constructor(private readonly sink: ByteSink) {}
+  private readonly file: string;
+
+  private constructor(private readonly sink: ByteSink) {
+    this.file = sink.name ?? "<HDF5 output>";
+  }
 
   static create(sink: ByteSink): Hdf5Writer {
     return new Hdf5Writer(sink);
@@ -426,14 +430,11 @@ export class Hdf5Writer {
 
   private checkOpen(path: string): void {
     if (this.failure) throw this.failure;
-    if (this.state !== "open")
-      throw new StorageError(this.sink.name, path, `the HDF5 writer is ${this.state}`);
+    if (this.state !== "open") throw new StorageError(this.file, path, `the HDF5 writer is ${this.state}`);
   }
 
   private asStorageError(path: string, error: unknown): StorageError {
-    return error instanceof StorageError
-      ? error
-      : new StorageError(this.sink.name, path, describeError(error));
+    return error instanceof StorageError ? error : new StorageError(this.file, path, describeError(error));
   }
 
   /** Appends `size` bytes of metadata at the end of the file (8-byte aligned). */
@@ -450,7 +451,7 @@ export class Hdf5Writer {
       },
       (error: unknown) => {
         this.pending.delete(tracked);
-        const failure = new StorageError(this.sink.name, path, `write failed: ${describeError(error)}`);
+        const failure = new StorageError(this.file, path, `write failed: ${describeError(error)}`);
         this.failure ??= failure;
         throw failure;
       },
@@ -523,7 +524,7 @@ export class Hdf5Writer {
       for (const chunk of storage.chunks) {
         if (chunk.index.some((c, d) => c * storage.chunkShape[d]! >= node.shape[d]!)) {
           throw new StorageError(
-            this.sink.name,
+            this.file,
             node.path,
             `chunk [${chunk.index}] lies outside the shape [${node.shape}]`,
           );
