@@ -80,7 +80,12 @@ const gzip: Codec = {
     }
     return undefined;
   },
-  encode: (bytes, _size, options) => deflateAsync(bytes, { level: options.level ?? DEFAULT_GZIP_LEVEL }),
+  // an output buffer that holds the whole result: one pass on the thread pool instead of one per 16 KiB
+  encode: (bytes, _size, options) =>
+    deflateAsync(bytes, {
+      level: options.level ?? DEFAULT_GZIP_LEVEL,
+      chunkSize: Math.max(64 * 1024, bytes.length + (bytes.length >> 6) + 1024),
+    }),
   decode: (bytes) => inflateAsync(bytes),
 };
 
