@@ -34,7 +34,10 @@ function forEachRun(
   copy: (source: number, target: number, length: number) => void,
 ): void {
   const rank = count.length;
-  if (rank === 0) return copy(0, 0, 1);
+  if (rank === 0) {
+    copy(0, 0, 1);
+    return;
+  }
   if (count.some((c) => c === 0)) return;
   const strides = (shape: readonly number[]) => {
     const s = new Array<number>(rank).fill(1);
