@@ -97,6 +97,17 @@ const registry = new Map<string, Codec>([
 /**
  * Adds a codec (e.g. zstd). Engines must also know how to record it; a codec outside HDF5's built-in
  * filters makes files that readers open only with a plugin (hdf5plugin), so keep such codecs opt-in.
+ *
+ * @example
+ * ```ts
+ * registerCodec({
+ *   name: "invert",
+ *   description: "flips every bit (a toy)",
+ *   optionsProblem: () => undefined,
+ *   encode: async (bytes) => bytes.map((b) => 255 - b),
+ *   decode: async (bytes) => bytes.map((b) => 255 - b),
+ * });
+ * ```
  */
 export function registerCodec(codec: Codec): void {
   if (registry.has(codec.name)) throw new Error(`a codec named '${codec.name}' is already registered`);
