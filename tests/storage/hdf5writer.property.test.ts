@@ -5,7 +5,7 @@
  * every file. Set HDF5_PROPERTY_SEED to replay a run; the seed is printed on failure.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -473,6 +473,59 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
   return { file, nodes: [...nodes.values()] };
 }
 
+/**
+ * Structures past the simple cases: a group with thousands of links and an object with hundreds of
+ * attributes (object header continuation blocks), and thousands of chunks (a multi-level chunk B-tree).
+ */
+async function writeLargeTree(file: string): Promise<FileManifest> {
+  const writer = Hdf5Writer.create(await createFileSink(file));
+  const root: NodeManifest = { path: "/", kind: "group", children: {}, attrs: {} };
+  const nodes: NodeManifest[] = [root];
+  writer.createGroup("/specifications");
+  const wide: NodeManifest = { path: "/specifications", kind: "group", children: {}, attrs: {} };
+  nodes.push(wide);
+  root.children!.specifications = "hard";
+  for (let i = 0; i < 3000; i++) {
+    const path = `/specifications/namespace_${i}`;
+    writer.createGroup(path);
+    wide.children![`namespace_${i}`] = "hard";
+  }
+  for (let i = 0; i < 600; i++) {
+    const text = `attribute ${i} ${"é".repeat(i % 50)}`;
+    writer.setAttribute("/", `attr_${i}`, "utf8", [], text);
+    root.attrs[`attr_${i}`] = { dtype: "utf8", shape: [], value: [text] };
+  }
+  const chunkCount = 5000;
+  const values = new Int32Array(chunkCount * 4 - 3).map((_, i) => i * 7 - 1000);
+  const dataset = writer.createChunkedDataset("/many_chunks", {
+    dtype: "int32",
+    shape: [values.length],
+    chunks: [4],
+    filters: [],
+  });
+  root.children!.many_chunks = "hard";
+  const writes: Promise<void>[] = [];
+  for (let c = chunkCount - 1; c >= 0; c--) {
+    const chunk = new Int32Array(4);
+    chunk.set(values.subarray(c * 4, c * 4 + 4));
+    writes.push(dataset.writeChunk([c], new Uint8Array(chunk.buffer)));
+  }
+  await Promise.all(writes);
+  nodes.push({
+    path: "/many_chunks",
+    kind: "dataset",
+    attrs: {},
+    dtype: "int32",
+    shape: [values.length],
+    maxshape: [values.length],
+    chunks: [4],
+    filters: [],
+    value: Array.from(values),
+  });
+  await writer.close();
+  return { file, nodes };
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // h5wasm half of the check
 
@@ -582,17 +635,48 @@ describe(`HDF5 writer property test (HDF5_PROPERTY_SEED=${seed})`, () => {
     }
   });
 
+  it("writes large groups, many attributes and many chunks that h5wasm reads back", async () => {
+    const manifest = await writeLargeTree(join(dir, "large.h5"));
+    manifests.push(manifest);
+    await checkWithH5wasm(manifest);
+  });
+
   it.runIf(h5pyAvailable && h5dumpAvailable)(
-    "h5py reads back every tree exactly and h5dump parses each",
+    "h5py reads back every file exactly and h5dump parses each",
     () => {
-      expect(manifests.length).toBe(TREES);
+      expect(manifests.length).toBe(TREES + 1);
+      // Controls: the oracle must notice a wrong expectation and a damaged file.
+      const hasChunkedData = (n: NodeManifest) => n.kind === "dataset" && n.chunks && n.value!.length > 0;
+      const victim = manifests.find((m) => m.nodes.some(hasChunkedData))!;
+      const wrong = structuredClone(victim);
+      const dataset = wrong.nodes.find(hasChunkedData)!;
+      dataset.chunks = dataset.chunks!.map((c) => c + 1);
+      dataset.filters = [[32001, []]];
+      dataset.value![0] = typeof dataset.value![0] === "boolean" ? !dataset.value![0] : "12345";
+      dataset.attrs.not_written = { dtype: "int8", shape: [], value: [1] };
+      const damaged = join(dir, "damaged.h5");
+      const bytes = readFileSync(victim.file);
+      writeFileSync(damaged, bytes.subarray(0, bytes.length - 200));
       const manifestFile = join(dir, "manifest.json");
-      writeFileSync(manifestFile, JSON.stringify(manifests));
+      writeFileSync(manifestFile, JSON.stringify([...manifests, wrong, { ...victim, file: damaged }]));
+
       const run = spawnSync(PYTHON, [ORACLE, manifestFile], { env: pythonEnv(), encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as { errors: string[]; files: number };
-      expect(result.files).toBe(TREES);
-      expect(result.errors, `HDF5_PROPERTY_SEED=${seed}`).toEqual([]);
+      expect(result.files).toBe(TREES + 3);
+      const isControl = (e: string) =>
+        e.startsWith(damaged) || (e.startsWith(victim.file) && e.includes(`${dataset.path}`));
+      expect(
+        result.errors.filter((e) => !isControl(e)),
+        `HDF5_PROPERTY_SEED=${seed}`,
+      ).toEqual([]);
+      const reported = (file: string, what: string) =>
+        result.errors.some((e) => e.startsWith(file) && e.includes(what));
+      expect(reported(victim.file, "chunks")).toBe(true);
+      expect(reported(victim.file, "filters")).toBe(true);
+      expect(reported(victim.file, "[0]")).toBe(true);
+      expect(reported(victim.file, "attributes")).toBe(true);
+      expect(reported(damaged, "h5dump -p -H failed")).toBe(true);
     },
   );
 });
