@@ -58,5 +58,7 @@ export * from "./nwb/write/backendConfiguration.js";
 export * from "./nwb/write/configureAndWrite.js";
 export { checkOutputPath } from "./nwb/write/output.js";
 export type { ProgressCallback, WriteProgress } from "./nwb/write/writer.js";
-export { hdf5Backend } from "./storage/hdf5/index.js";
+export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
+export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
+export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
 export type * from "./storage/types.js";
