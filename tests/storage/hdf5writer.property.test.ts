@@ -434,9 +434,15 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
       for (const index of chunkGrid(c.shape, c.chunks)) {
         if (c.skipped.has(index.join(","))) continue;
         let bytes = chunkBytes(c, index, size);
-        for (const f of c.filters)
-          bytes = f === "shuffle" ? shuffle(bytes, size) : deflateSync(bytes, { level: c.level });
-        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes) });
+        // Now and then a chunk skips its (optional) deflate filter, as HDF5 does when deflate does not pay:
+        // filter mask bit i set = filter i not applied.
+        let filterMask = 0;
+        c.filters.forEach((f, i) => {
+          if (f === "shuffle") bytes = shuffle(bytes, size);
+          else if (r.chance(0.15)) filterMask |= 1 << i;
+          else bytes = deflateSync(bytes, { level: c.level });
+        });
+        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes, filterMask) });
       }
       nodes.set(item.path, {
         path: item.path,
