@@ -375,7 +375,18 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
   for (let i = 0; i < chunkedCount; i++) {
     planned.push({ kind: "chunked", path: childPath(r.pick(groups), newName()), chunked: randomChunked(r) });
   }
-  const targets = ["/", ...planned.map((p) => p.path)];
+  // Objects reachable through a second hard link are not referenced: a reader names a reference's target by any
+  // of its paths. A group is never linked into its own subtree.
+  const hardLinks: [string, string][] = [];
+  const hardLinkCount = planned.length > 0 ? r.int(0, 2) : 0;
+  for (let i = 0; i < hardLinkCount; i++) {
+    const target = r.pick(planned).path;
+    const parent = r.pick(groups.filter((g) => g !== target && !g.startsWith(`${target}/`)));
+    hardLinks.push([childPath(parent, `hardlink${counter++}`), target]);
+  }
+  const linked = new Set(hardLinks.map(([, target]) => target));
+  const reachableTwice = (path: string) => [...linked].some((t) => path === t || path.startsWith(`${t}/`));
+  const targets = ["/", ...planned.map((p) => p.path).filter((p) => !reachableTwice(p))];
 
   const writer = Hdf5Writer.create(await createFileSink(file));
   const pendingChunks: { write: () => Promise<void> }[] = [];
@@ -423,9 +434,15 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
       for (const index of chunkGrid(c.shape, c.chunks)) {
         if (c.skipped.has(index.join(","))) continue;
         let bytes = chunkBytes(c, index, size);
-        for (const f of c.filters)
-          bytes = f === "shuffle" ? shuffle(bytes, size) : deflateSync(bytes, { level: c.level });
-        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes) });
+        // Now and then a chunk skips its (optional) deflate filter, as HDF5 does when deflate does not pay:
+        // filter mask bit i set = filter i not applied.
+        let filterMask = 0;
+        c.filters.forEach((f, i) => {
+          if (f === "shuffle") bytes = shuffle(bytes, size);
+          else if (r.chance(0.15)) filterMask |= 1 << i;
+          else bytes = deflateSync(bytes, { level: c.level });
+        });
+        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes, filterMask) });
       }
       nodes.set(item.path, {
         path: item.path,
@@ -455,6 +472,11 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
       writer.setAttribute(node.path, name, spec.dtype, spec.shape, spec.value);
       node.attrs[name] = { dtype: describeDtype(spec.dtype), shape: spec.shape, value: spec.expected };
     }
+  }
+  for (const [path, target] of hardLinks) {
+    writer.createHardLink(path, target);
+    const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+    nodes.get(parent)!.children![path.slice(path.lastIndexOf("/") + 1)] = "hard";
   }
   const linkCount = r.int(0, 3);
   for (let i = 0; i < linkCount; i++) {
@@ -495,6 +517,24 @@ async function writeLargeTree(file: string): Promise<FileManifest> {
     writer.setAttribute("/", `attr_${i}`, "utf8", [], text);
     root.attrs[`attr_${i}`] = { dtype: "utf8", shape: [], value: [text] };
   }
+  // More strings than one global heap collection holds, and one string larger than a collection.
+  const strings = Array.from({ length: 20000 }, (_, i) => `row ${i}: ${"µV".repeat(i % 40)}`);
+  writer.createDataset("/strings", { dtype: "utf8", shape: [strings.length], value: strings });
+  root.children!.strings = "hard";
+  nodes.push({
+    path: "/strings",
+    kind: "dataset",
+    attrs: {},
+    dtype: "utf8",
+    shape: [strings.length],
+    maxshape: null,
+    chunks: null,
+    filters: [],
+    value: strings,
+  });
+  const huge = "ü".repeat(1_500_000);
+  writer.setAttribute("/", "huge", "utf8", [], huge);
+  root.attrs.huge = { dtype: "utf8", shape: [], value: [huge] };
   const chunkCount = 5000;
   const values = new Int32Array(chunkCount * 4 - 3).map((_, i) => i * 7 - 1000);
   const dataset = writer.createChunkedDataset("/many_chunks", {

@@ -37,7 +37,9 @@ def same(f, actual, expected, dtype):
     if isinstance(dtype, dict):
         return all(same(f, actual[name], expected[name], sub) for name, sub in dtype["compound"])
     if dtype == "objectref":
-        return isinstance(actual, h5py.Reference) and bool(actual) and f[actual].name == expected["ref"]
+        if not (isinstance(actual, h5py.Reference) and bool(actual)):
+            return False
+        return h5py.h5o.get_info(f[actual].id).addr == h5py.h5o.get_info(f[expected["ref"]].id).addr
     if dtype in ("utf8", "ascii") or dtype.startswith("fixed:"):
         if isinstance(actual, bytes):
             actual = actual.decode("utf-8")
