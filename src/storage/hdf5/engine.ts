@@ -6,6 +6,7 @@
  * Reading goes through h5wasm (the HDF5 library itself).
  */
 import { bytesPerElement } from "../../data/dtype.js";
+import { StorageError } from "../../errors.js";
 import { checkFileOutput, temporaryFileFor } from "../output.js";
 import { type ByteSink, createFileSink } from "../sink.js";
 import type { CreateOptions, StorageEngine, StorageWriter } from "../types.js";
@@ -26,6 +27,10 @@ function namedAs(name: string, sink: ByteSink): ByteSink {
     close: () => sink.close(),
     abort: () => sink.abort(),
   };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** An HDF5 engine; `hdf5Backend` is the default one. */
@@ -53,7 +58,14 @@ export function createHdf5Engine(options: Hdf5EngineOptions = {}): StorageEngine
             chunks: request.chunks,
             filters: request.filters.map((f) => hdf5FilterOf(f, itemSize)),
           });
-          return { writeChunk: (index, encoded) => dataset.writeChunk(index, encoded) };
+          return {
+            writeChunk: (index, encoded) =>
+              dataset.writeChunk(index, encoded).catch((error: unknown) => {
+                throw error instanceof StorageError
+                  ? error
+                  : new StorageError(output.destination, p, `writing chunk [${index}]: ${messageOf(error)}`);
+              }),
+          };
         },
         setAttribute: (p, name, dtype, shape, value) => writer.setAttribute(p, name, dtype, shape, value),
         createSoftLink: (p, target) => writer.createSoftLink(p, target),
