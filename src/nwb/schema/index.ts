@@ -27,6 +27,7 @@ export function createRegistry(extensions: readonly Namespace[] = []): SchemaReg
   return new SchemaRegistry([...builtinNamespaces, ...extensions]);
 }
 
+export { extensionNamespaces, ndxEvents, ndxPose, ndxSound } from "./extensions/index.js";
 export { SchemaRegistry } from "./registry.js";
 export type * from "./spec.js";
 export { builtinNamespaces };
