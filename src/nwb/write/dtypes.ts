@@ -4,8 +4,9 @@
  * type of the same kind is accepted).
  */
 import {
-  bytesPerElement,
   type Dtype,
+  dtypeForJsNumbers,
+  isAtLeast,
   isNumericDtype,
   isTypedArray,
   type NumericDtype,
@@ -65,10 +66,6 @@ export function storageDtypeOf(spec: SpecDtype | undefined): Dtype | "numeric" |
   return "objectref";
 }
 
-function kindOf(dtype: NumericDtype): "int" | "uint" | "float" {
-  return dtype.startsWith("float") ? "float" : dtype.startsWith("uint") ? "uint" : "int";
-}
-
 /** Whether data of dtype `actual` satisfies a spec asking for `expected`. */
 export function isCompatible(actual: Dtype, expected: Dtype | "numeric" | undefined): boolean {
   if (expected === undefined) return true;
@@ -83,10 +80,7 @@ export function isCompatible(actual: Dtype, expected: Dtype | "numeric" | undefi
   }
   if (expected === "numeric") return isNumericDtype(actual);
   if (expected === "utf8") return actual === "utf8" || actual === "ascii";
-  if (isNumericDtype(expected) && isNumericDtype(actual)) {
-    const sameKind = kindOf(actual) === kindOf(expected);
-    return sameKind && bytesPerElement(actual) >= bytesPerElement(expected);
-  }
+  if (isNumericDtype(expected) && isNumericDtype(actual)) return isAtLeast(actual, expected);
   return actual === expected;
 }
 
@@ -107,7 +101,8 @@ function inferFromValues(data: NodeData): Dtype {
 
 /**
  * The dtype a dataset or attribute is written with: explicit, else carried by the data (typed arrays and
- * lazy sources), else the schema's concrete dtype, else inferred from the values.
+ * lazy sources), else the schema's concrete dtype (widened to float64 for JS numbers: see
+ * {@link dtypeForJsNumbers}), else inferred from the values.
  */
 export function effectiveDtype(
   data: NodeData,
@@ -126,7 +121,8 @@ export function effectiveDtype(
       isNumericDtype(fromSpec) === isNumericDtype(inferred) ||
       data.kind === "compound"
     ) {
-      return fromSpec;
+      // the spec dtype is a minimum: plain JS numbers keep their float64 precision
+      return dtypeForJsNumbers(fromSpec);
     }
     return inferred;
   }
