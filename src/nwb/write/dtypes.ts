@@ -9,7 +9,6 @@ import {
   isAtLeast,
   isNumericDtype,
   isTypedArray,
-  type NumericDtype,
 } from "../../data/dtype.js";
 import { DatasetNode, GroupNode, intrinsicDtype, type NodeData } from "../containers/node.js";
 import type { SpecDtype } from "../schema/spec.js";
