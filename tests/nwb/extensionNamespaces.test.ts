@@ -1,26 +1,27 @@
 /**
- * The extensions neuroconv carries (ndx-pose, ndx-sound, ndx-events): a file using each one's types is
- * checked, written with the extension cached, and accepted by nwbcheck.
+ * The extensions neuroconv carries (ndx-pose, ndx-sound, ndx-events): a file using each one's types, built
+ * only from the generated classes, is checked, written with the extension cached, and accepted by nwbcheck.
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  Container,
   checkNwbfile,
   configureAndWriteNwbfile,
   createRegistry,
-  DynamicTable,
   hdf5Backend,
   type Namespace,
   NWBFile,
   namespacesUsed,
+  ndarray,
   ndxEvents,
+  ndxEventsTypes,
   ndxPose,
+  ndxPoseTypes,
   ndxSound,
+  ndxSoundTypes,
   registryFor,
-  TimeSeries,
 } from "../../src/index.js";
 import { nwbcheck, nwbcheckAvailable } from "../helpers/nwbcheck.js";
 
@@ -29,78 +30,74 @@ const newFile = () =>
 
 function poseFile(): NWBFile {
   const nwbfile = newFile();
-  const behavior = nwbfile.createProcessingModule("behavior", "pose estimation");
-  const pose = new Container("PoseEstimation", "PoseEstimation", "ndx-pose");
-  pose.setDataset("description", "two body parts tracked by a test model");
-  pose.setDataset("scorer", "test_model");
-  pose.setDataset("source_software", "DeepLabCut")?.setAttribute("version", "2.3.0");
-  pose.setDataset("nodes", ["snout", "tailbase"], "utf8");
-  pose.setDataset("edges", [[0, 1]], "uint8");
-  pose.setDataset("dimensions", [[640, 480]], "uint16");
   const timestamps = [0, 0.033, 0.066];
-  for (const [part, xy] of [
+  const series = (
     [
-      "snout",
       [
-        [10.5, 20.25],
-        [11, 21],
-        [12, 22],
+        "snout",
+        [
+          [10.5, 20.25],
+          [11, 21],
+          [12, 22],
+        ],
       ],
-    ],
-    [
-      "tailbase",
       [
-        [50, 60],
-        [51, 61],
-        [52, 62.5],
+        "tailbase",
+        [
+          [50, 60],
+          [51, 61],
+          [52, 62.5],
+        ],
       ],
-    ],
-  ] as const) {
-    const series = new TimeSeries(
-      { name: part, data: xy, unit: "pixels", timestamps, description: `position of the ${part}` },
-      { neurodataType: "PoseEstimationSeries", namespace: "ndx-pose" },
-    );
-    series.setDataset("confidence", [0.9, 0.95, 0.5], "float64")?.setAttribute("definition", "likelihood");
-    series.setDataset("reference_frame", "top left corner of the video frame");
-    pose.add(series);
-  }
-  behavior.add(pose);
+    ] as const
+  ).map(
+    ([part, xy]) =>
+      new ndxPoseTypes.PoseEstimationSeries({
+        name: part,
+        description: `position of the ${part}`,
+        data: xy,
+        unit: "pixels",
+        timestamps,
+        confidence: [0.9, 0.95, 0.5],
+        confidence__definition: "likelihood",
+        reference_frame: "top left corner of the video frame",
+      }),
+  );
+  const pose = new ndxPoseTypes.PoseEstimation({
+    description: "two body parts tracked by a test model",
+    scorer: "test_model",
+    source_software: "DeepLabCut",
+    source_software__version: "2.3.0",
+    nodes: ["snout", "tailbase"],
+    edges: ndarray(Uint8Array.from([0, 1]), [1, 2]),
+    dimensions: ndarray(Uint16Array.from([640, 480]), [1, 2]),
+    pose_estimation_series: series,
+  });
+  nwbfile.createProcessingModule("behavior", "pose estimation").add(pose);
   return nwbfile;
 }
 
 function soundFile(): NWBFile {
   const nwbfile = newFile();
   nwbfile.addAcquisition(
-    new TimeSeries(
-      { name: "microphone", data: Int16Array.from([0, 120, -340, 5]), unit: "n.a.", rate: 250000.5 },
-      { neurodataType: "AcousticWaveformSeries", namespace: "ndx-sound" },
-    ),
+    new ndxSoundTypes.AcousticWaveformSeries({
+      name: "microphone",
+      data: Int16Array.from([0, 120, -340, 5]),
+      rate: 250000.5,
+    }),
   );
   return nwbfile;
 }
 
 function eventsFile(): NWBFile {
   const nwbfile = newFile();
-  const behavior = nwbfile.createProcessingModule("behavior", "task events");
-  const events = new DynamicTable(
-    { name: "lever_presses", description: "rising edges of the lever line" },
-    { neurodataType: "EventsTable", namespace: "ndx-events" },
-  );
-  events.addColumn({
-    name: "timestamp",
-    description: "time of each press",
-    dtype: "float64",
-    columnType: { neurodataType: "TimestampVectorData", namespace: "ndx-events" },
-  });
-  events.addColumn({
-    name: "duration",
-    description: "how long the lever stayed down",
-    dtype: "float64",
-    columnType: { neurodataType: "DurationVectorData", namespace: "ndx-events" },
+  const events = new ndxEventsTypes.EventsTable({
+    name: "lever_presses",
+    description: "rising edges of the lever line",
   });
   events.addRow({ timestamp: 1.5, duration: 0.2 });
   events.addRow({ timestamp: 3.25, duration: Number.NaN });
-  behavior.add(events);
+  nwbfile.createProcessingModule("behavior", "task events").add(events);
   return nwbfile;
 }
 

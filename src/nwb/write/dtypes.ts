@@ -3,13 +3,7 @@
  * and the compatibility rule the pre-write checks apply (the one the NWB validator applies: a larger
  * type of the same kind is accepted).
  */
-import {
-  type Dtype,
-  dtypeForJsNumbers,
-  isAtLeast,
-  isNumericDtype,
-  isTypedArray,
-} from "../../data/dtype.js";
+import { type Dtype, dtypeForJsNumbers, isAtLeast, isNumericDtype, isTypedArray } from "../../data/dtype.js";
 import { DatasetNode, GroupNode, intrinsicDtype, type NodeData } from "../containers/node.js";
 import type { SpecDtype } from "../schema/spec.js";
 
