@@ -165,7 +165,7 @@ export function addEventsToNwbfile(
       description: codes
         ? `${events.description} Data: the event code.`
         : `${events.description} Data: 1 per event.`,
-      data: codes ? Float64Array.from({ length: count }, (_, i) => codes[i]!) : new Uint8Array(count).fill(1),
+      data: codes ? codeArray(codes, count) : new Uint8Array(count).fill(1),
       unit: "n.a.",
       continuity: "instantaneous",
       timestamps,
@@ -192,4 +192,10 @@ export function ttlLinesFromWords(
     rising: line.rising.map((i) => times[i]!),
     falling: line.falling.map((i) => times[i]!),
   }));
+}
+
+/** Codes as int32 when they are all integers that fit (digital words, markers), float64 otherwise. */
+function codeArray(codes: ArrayLike<number>, count: number): Int32Array | Float64Array {
+  const values = Float64Array.from({ length: count }, (_, i) => codes[i]!);
+  return values.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31) ? Int32Array.from(values) : values;
 }
