@@ -86,6 +86,22 @@ export function allocate(dtype: NumericDtype, length: number): TypedArray {
   return new ARRAY_CONSTRUCTORS[dtype](length);
 }
 
+/** A typed array of `dtype` over existing bytes (`byteOffset` aligned to the element size). */
+export function viewAs(
+  dtype: NumericDtype,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): TypedArray {
+  return new (
+    ARRAY_CONSTRUCTORS[dtype] as unknown as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => TypedArray
+  )(buffer, byteOffset, length);
+}
+
 /** The numeric dtype that a typed array holds. */
 export function dtypeOfTypedArray(values: TypedArray): NumericDtype {
   for (const [dtype, ctor] of Object.entries(ARRAY_CONSTRUCTORS)) {
