@@ -5,7 +5,7 @@
  * every file. Set HDF5_PROPERTY_SEED to replay a run; the seed is printed on failure.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -375,7 +375,18 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
   for (let i = 0; i < chunkedCount; i++) {
     planned.push({ kind: "chunked", path: childPath(r.pick(groups), newName()), chunked: randomChunked(r) });
   }
-  const targets = ["/", ...planned.map((p) => p.path)];
+  // Objects reachable through a second hard link are not referenced: a reader names a reference's target by any
+  // of its paths. A group is never linked into its own subtree.
+  const hardLinks: [string, string][] = [];
+  const hardLinkCount = planned.length > 0 ? r.int(0, 2) : 0;
+  for (let i = 0; i < hardLinkCount; i++) {
+    const target = r.pick(planned).path;
+    const parent = r.pick(groups.filter((g) => g !== target && !g.startsWith(`${target}/`)));
+    hardLinks.push([childPath(parent, `hardlink${counter++}`), target]);
+  }
+  const linked = new Set(hardLinks.map(([, target]) => target));
+  const reachableTwice = (path: string) => [...linked].some((t) => path === t || path.startsWith(`${t}/`));
+  const targets = ["/", ...planned.map((p) => p.path).filter((p) => !reachableTwice(p))];
 
   const writer = Hdf5Writer.create(await createFileSink(file));
   const pendingChunks: { write: () => Promise<void> }[] = [];
@@ -423,9 +434,15 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
       for (const index of chunkGrid(c.shape, c.chunks)) {
         if (c.skipped.has(index.join(","))) continue;
         let bytes = chunkBytes(c, index, size);
-        for (const f of c.filters)
-          bytes = f === "shuffle" ? shuffle(bytes, size) : deflateSync(bytes, { level: c.level });
-        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes) });
+        // Now and then a chunk skips its (optional) deflate filter, as HDF5 does when deflate does not pay:
+        // filter mask bit i set = filter i not applied.
+        let filterMask = 0;
+        c.filters.forEach((f, i) => {
+          if (f === "shuffle") bytes = shuffle(bytes, size);
+          else if (r.chance(0.15)) filterMask |= 1 << i;
+          else bytes = deflateSync(bytes, { level: c.level });
+        });
+        pendingChunks.push({ write: () => dataset.writeChunk(index, bytes, filterMask) });
       }
       nodes.set(item.path, {
         path: item.path,
@@ -456,6 +473,11 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
       node.attrs[name] = { dtype: describeDtype(spec.dtype), shape: spec.shape, value: spec.expected };
     }
   }
+  for (const [path, target] of hardLinks) {
+    writer.createHardLink(path, target);
+    const parent = path.slice(0, path.lastIndexOf("/")) || "/";
+    nodes.get(parent)!.children![path.slice(path.lastIndexOf("/") + 1)] = "hard";
+  }
   const linkCount = r.int(0, 3);
   for (let i = 0; i < linkCount; i++) {
     const parent = r.pick(groups);
@@ -471,6 +493,77 @@ async function writeRandomTree(r: Random, file: string): Promise<FileManifest> {
   }
   await writer.close();
   return { file, nodes: [...nodes.values()] };
+}
+
+/**
+ * Structures past the simple cases: a group with thousands of links and an object with hundreds of
+ * attributes (object header continuation blocks), and thousands of chunks (a multi-level chunk B-tree).
+ */
+async function writeLargeTree(file: string): Promise<FileManifest> {
+  const writer = Hdf5Writer.create(await createFileSink(file));
+  const root: NodeManifest = { path: "/", kind: "group", children: {}, attrs: {} };
+  const nodes: NodeManifest[] = [root];
+  writer.createGroup("/specifications");
+  const wide: NodeManifest = { path: "/specifications", kind: "group", children: {}, attrs: {} };
+  nodes.push(wide);
+  root.children!.specifications = "hard";
+  for (let i = 0; i < 3000; i++) {
+    const path = `/specifications/namespace_${i}`;
+    writer.createGroup(path);
+    wide.children![`namespace_${i}`] = "hard";
+  }
+  for (let i = 0; i < 600; i++) {
+    const text = `attribute ${i} ${"é".repeat(i % 50)}`;
+    writer.setAttribute("/", `attr_${i}`, "utf8", [], text);
+    root.attrs[`attr_${i}`] = { dtype: "utf8", shape: [], value: [text] };
+  }
+  // More strings than one global heap collection holds, and one string larger than a collection.
+  const strings = Array.from({ length: 20000 }, (_, i) => `row ${i}: ${"µV".repeat(i % 40)}`);
+  writer.createDataset("/strings", { dtype: "utf8", shape: [strings.length], value: strings });
+  root.children!.strings = "hard";
+  nodes.push({
+    path: "/strings",
+    kind: "dataset",
+    attrs: {},
+    dtype: "utf8",
+    shape: [strings.length],
+    maxshape: null,
+    chunks: null,
+    filters: [],
+    value: strings,
+  });
+  const huge = "ü".repeat(1_500_000);
+  writer.setAttribute("/", "huge", "utf8", [], huge);
+  root.attrs.huge = { dtype: "utf8", shape: [], value: [huge] };
+  const chunkCount = 5000;
+  const values = new Int32Array(chunkCount * 4 - 3).map((_, i) => i * 7 - 1000);
+  const dataset = writer.createChunkedDataset("/many_chunks", {
+    dtype: "int32",
+    shape: [values.length],
+    chunks: [4],
+    filters: [],
+  });
+  root.children!.many_chunks = "hard";
+  const writes: Promise<void>[] = [];
+  for (let c = chunkCount - 1; c >= 0; c--) {
+    const chunk = new Int32Array(4);
+    chunk.set(values.subarray(c * 4, c * 4 + 4));
+    writes.push(dataset.writeChunk([c], new Uint8Array(chunk.buffer)));
+  }
+  await Promise.all(writes);
+  nodes.push({
+    path: "/many_chunks",
+    kind: "dataset",
+    attrs: {},
+    dtype: "int32",
+    shape: [values.length],
+    maxshape: [values.length],
+    chunks: [4],
+    filters: [],
+    value: Array.from(values),
+  });
+  await writer.close();
+  return { file, nodes };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -582,17 +675,48 @@ describe(`HDF5 writer property test (HDF5_PROPERTY_SEED=${seed})`, () => {
     }
   });
 
+  it("writes large groups, many attributes and many chunks that h5wasm reads back", async () => {
+    const manifest = await writeLargeTree(join(dir, "large.h5"));
+    manifests.push(manifest);
+    await checkWithH5wasm(manifest);
+  });
+
   it.runIf(h5pyAvailable && h5dumpAvailable)(
-    "h5py reads back every tree exactly and h5dump parses each",
+    "h5py reads back every file exactly and h5dump parses each",
     () => {
-      expect(manifests.length).toBe(TREES);
+      expect(manifests.length).toBe(TREES + 1);
+      // Controls: the oracle must notice a wrong expectation and a damaged file.
+      const hasChunkedData = (n: NodeManifest) => n.kind === "dataset" && n.chunks && n.value!.length > 0;
+      const victim = manifests.find((m) => m.nodes.some(hasChunkedData))!;
+      const wrong = structuredClone(victim);
+      const dataset = wrong.nodes.find(hasChunkedData)!;
+      dataset.chunks = dataset.chunks!.map((c) => c + 1);
+      dataset.filters = [[32001, []]];
+      dataset.value![0] = typeof dataset.value![0] === "boolean" ? !dataset.value![0] : "12345";
+      dataset.attrs.not_written = { dtype: "int8", shape: [], value: [1] };
+      const damaged = join(dir, "damaged.h5");
+      const bytes = readFileSync(victim.file);
+      writeFileSync(damaged, bytes.subarray(0, bytes.length - 200));
       const manifestFile = join(dir, "manifest.json");
-      writeFileSync(manifestFile, JSON.stringify(manifests));
+      writeFileSync(manifestFile, JSON.stringify([...manifests, wrong, { ...victim, file: damaged }]));
+
       const run = spawnSync(PYTHON, [ORACLE, manifestFile], { env: pythonEnv(), encoding: "utf8" });
       expect(run.status, run.stderr).toBe(0);
       const result = JSON.parse(run.stdout) as { errors: string[]; files: number };
-      expect(result.files).toBe(TREES);
-      expect(result.errors, `HDF5_PROPERTY_SEED=${seed}`).toEqual([]);
+      expect(result.files).toBe(TREES + 3);
+      const isControl = (e: string) =>
+        e.startsWith(damaged) || (e.startsWith(victim.file) && e.includes(`${dataset.path}`));
+      expect(
+        result.errors.filter((e) => !isControl(e)),
+        `HDF5_PROPERTY_SEED=${seed}`,
+      ).toEqual([]);
+      const reported = (file: string, what: string) =>
+        result.errors.some((e) => e.startsWith(file) && e.includes(what));
+      expect(reported(victim.file, "chunks")).toBe(true);
+      expect(reported(victim.file, "filters")).toBe(true);
+      expect(reported(victim.file, "[0]")).toBe(true);
+      expect(reported(victim.file, "attributes")).toBe(true);
+      expect(reported(damaged, "h5dump -p -H failed")).toBe(true);
     },
   );
 });

@@ -4,8 +4,8 @@
 import { NWBValidationError } from "../../errors.js";
 import { resolveStorageEngine } from "../../storage/engines.js";
 import type { StorageEngine } from "../../storage/types.js";
-import type { GroupNode } from "../containers/node.js";
-import { defaultRegistry } from "../schema/index.js";
+import { type GroupNode, namespacesUsed } from "../containers/node.js";
+import { registryFor } from "../schema/index.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import {
   type BackendConfiguration,
@@ -15,8 +15,14 @@ import {
 import { planWrite, type WritePlan } from "./plan.js";
 import { type ProgressCallback, writePlan } from "./writer.js";
 
-/** Plans the write and throws an {@link NWBValidationError} listing every problem, if any. */
-export function checkNwbfile(nwbfile: GroupNode, registry: SchemaRegistry = defaultRegistry()): WritePlan {
+/**
+ * Plans the write and throws an {@link NWBValidationError} listing every problem, if any. The default
+ * registry holds the built-in namespaces and the extensions neuroconv carries that the file uses.
+ */
+export function checkNwbfile(
+  nwbfile: GroupNode,
+  registry: SchemaRegistry = registryFor(namespacesUsed(nwbfile)),
+): WritePlan {
   const plan = planWrite(nwbfile, registry);
   if (plan.problems.length > 0) throw new NWBValidationError(plan.problems);
   return plan;
@@ -39,7 +45,7 @@ export function checkNwbfile(nwbfile: GroupNode, registry: SchemaRegistry = defa
 export function getDefaultBackendConfiguration(
   nwbfile: GroupNode,
   backend: string | StorageEngine = "hdf5",
-  registry: SchemaRegistry = defaultRegistry(),
+  registry: SchemaRegistry = registryFor(namespacesUsed(nwbfile)),
 ): BackendConfiguration {
   return defaultConfigurationFromPlan(checkNwbfile(nwbfile, registry), registry, backend);
 }
@@ -53,7 +59,7 @@ export interface WriteNwbfileOptions {
   /** Replace an existing file (default false: an existing file is an error). */
   readonly overwrite?: boolean;
   readonly onProgress?: ProgressCallback;
-  /** Registry with extension namespaces; default: the built-in namespaces. */
+  /** Registry with extension namespaces; default: the built-in namespaces and the carried extensions used. */
   readonly registry?: SchemaRegistry;
   /** Chunks compressed at once; default: one per core (`os.availableParallelism()`). */
   readonly jobs?: number;
@@ -78,7 +84,7 @@ export async function configureAndWriteNwbfile(
   const engine = resolveStorageEngine(options.backend ?? options.backendConfiguration?.backend);
   const overwrite = options.overwrite ?? false;
   await engine.checkOutput(options.nwbfilePath, { overwrite });
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.registry ?? registryFor(namespacesUsed(nwbfile));
   const plan = checkNwbfile(nwbfile, registry);
   const configuration = options.backendConfiguration ?? defaultConfigurationFromPlan(plan, registry, engine);
   checkBackendConfiguration(configuration, plan, engine);

@@ -89,6 +89,8 @@ interface ObjectBase {
   readonly attributes: Map<string, Attribute>;
   /** Object header address, assigned at close. */
   address: number;
+  /** Hard links to this object (its reference count). */
+  hardLinks: number;
 }
 
 type Link =
@@ -170,6 +172,7 @@ export class Hdf5Writer {
     attributes: new Map(),
     links: new Map(),
     address: -1,
+    hardLinks: 1,
   };
   private readonly chunked: DatasetNode[] = [];
   private readonly heap = new GlobalHeap((collection) => this.placeCollection(collection));
@@ -190,7 +193,7 @@ export class Hdf5Writer {
       const [parent, name] = this.newLinkPlace(path);
       parent.links.set(name, {
         kind: "hard",
-        node: { kind: "group", path, attributes: new Map(), links: new Map(), address: -1 },
+        node: { kind: "group", path, attributes: new Map(), links: new Map(), address: -1, hardLinks: 1 },
       });
     });
   }
@@ -221,6 +224,7 @@ export class Hdf5Writer {
         path,
         attributes: new Map(),
         address: -1,
+        hardLinks: 1,
         dtype: request.dtype,
         shape: [...request.shape],
         maxShape: undefined,
@@ -279,6 +283,7 @@ export class Hdf5Writer {
         path,
         attributes: new Map(),
         address: -1,
+        hardLinks: 1,
         dtype: request.dtype,
         shape: [...shape],
         maxShape: [...maxShape],
@@ -369,6 +374,17 @@ export class Hdf5Writer {
         );
       }
       node.attributes.set(name, attribute);
+    });
+  }
+
+  /** Creates a second hard link at `path` to the existing group or dataset at `target` (an absolute path). */
+  createHardLink(path: string, target: string): void {
+    this.guard(path, () => {
+      const node = this.lookup(target);
+      if (!node) throw new Error(`hard link target "${target}" is neither a group nor a dataset`);
+      const [parent, name] = this.newLinkPlace(path);
+      parent.links.set(name, { kind: "hard", node });
+      node.hardLinks++;
     });
   }
 
@@ -505,7 +521,10 @@ export class Hdf5Writer {
 
   private objects(): ObjectNode[] {
     const out: ObjectNode[] = [];
+    const seen = new Set<ObjectNode>();
     const visit = (node: ObjectNode): void => {
+      if (seen.has(node)) return;
+      seen.add(node);
       out.push(node);
       if (node.kind === "group")
         for (const link of node.links.values()) if (link.kind === "hard") visit(link.node);
@@ -568,7 +587,7 @@ export class Hdf5Writer {
     objects.forEach((node, i) => {
       const plan = planHeader(this.messagesOf(node));
       if (plan.size !== plans[i]!.size) throw new Error(`object header of ${node.path} changed size`);
-      parts.push({ address: node.address, bytes: encodeHeader(plan, node.address) });
+      parts.push({ address: node.address, bytes: encodeHeader(plan, node.address, node.hardLinks) });
     });
 
     const region = new Uint8Array(this.end - start);

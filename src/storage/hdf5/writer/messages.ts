@@ -27,9 +27,6 @@ export interface Message {
   readonly body: Uint8Array;
 }
 
-/** Unlimited maximum extent of a dimension. */
-export const UNLIMITED = null;
-
 /**
  * Dataspace message version 1 (IV.A.2.b): rank 0 is a scalar. `maxShape` entries of null are unlimited
  * (all bits set).

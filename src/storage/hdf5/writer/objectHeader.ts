@@ -59,11 +59,14 @@ function writeMessage(w: ByteWriter, type: number, flags: number, body: Uint8Arr
     .align(8);
 }
 
-/** Encodes a planned header at `address` (its blocks follow the prefix contiguously). */
-export function encodeHeader(plan: HeaderPlan, address: number): Uint8Array {
+/**
+ * Encodes a planned header at `address` (its blocks follow the prefix contiguously). `hardLinks` is the
+ * object's reference count: the number of hard links that point to it.
+ */
+export function encodeHeader(plan: HeaderPlan, address: number, hardLinks: number): Uint8Array {
   const w = new ByteWriter(plan.size);
   const messageCount = plan.blocks.reduce((n, block) => n + block.length, 0) + plan.blocks.length - 1;
-  w.u8(1).u8(0).u16(messageCount).u32(1).u32(plan.blockSizes[0]!).zeros(4);
+  w.u8(1).u8(0).u16(messageCount).u32(hardLinks).u32(plan.blockSizes[0]!).zeros(4);
   let next = address + PREFIX_SIZE + plan.blockSizes[0]!;
   plan.blocks.forEach((block, i) => {
     for (const message of block) writeMessage(w, message.type, message.flags, message.body);

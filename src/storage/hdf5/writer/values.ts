@@ -35,8 +35,10 @@ function describe(value: unknown): string {
 
 /** The elements of `value` as an indexable list of `count` items (a scalar shape holds one element). */
 function elementsOf(value: StoredValue, count: number, scalar: boolean): ArrayLike<unknown> {
-  const list: ArrayLike<unknown> =
-    isTypedArray(value) || Array.isArray(value) ? (value as ArrayLike<unknown>) : scalar ? [value] : [];
+  const isList = isTypedArray(value) || Array.isArray(value);
+  if (!isList && !scalar)
+    throw new TypeError(`expected an array of ${count} elements, got ${describe(value)}`);
+  const list: ArrayLike<unknown> = isList ? (value as ArrayLike<unknown>) : [value];
   if (list.length !== count) {
     throw new TypeError(
       `expected ${count} element${count === 1 ? "" : "s"}, got ${describe(value)} of ${list.length}`,
