@@ -5,7 +5,7 @@
  * process (peak RSS per run).
  *
  *   npm run bench                                  # 1 GB with defaults and --jobs 1, h5py; RSS at 0.2 and 6 GB
- *   npm run bench -- --gb 1 --rss-gb 0.2           # other sizes
+ *   npm run bench -- --gb 1 --rss-gb 0.2           # other sizes (--rss-gb none: no RSS runs)
  *
  * It runs compiled JavaScript under plain node (tsx's loader alone adds hundreds of MB of RSS).
  */
@@ -23,6 +23,8 @@ const AP_CHANNELS = 384;
 
 interface Run {
   readonly seconds: number;
+  /** CPU time of the process, all threads (user + system): less sensitive to other jobs than wall time. */
+  readonly cpuSeconds: number;
   readonly peakRssMB: number;
   readonly fileMB: number;
 }
@@ -45,9 +47,11 @@ async function child(bin: string, jobs: string | undefined): Promise<void> {
   const code = await runCli(argv, quiet);
   if (code !== 0) throw new Error("conversion failed");
   const seconds = (performance.now() - started) / 1000;
+  const usage = process.resourceUsage();
   const run: Run = {
     seconds,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    peakRssMB: usage.maxRSS / 1024,
     fileMB: statSync(output).size / 1e6,
   };
   rmSync(output, { force: true });
@@ -118,19 +122,23 @@ if (values.child) {
     const ours = convert(bin);
     const oneJob = convert(bin, 1);
     const reference = await h5py(bin);
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
     const row = (name: string, r: Run) =>
-      `| ${name} | ${r.seconds.toFixed(1)} s | ${(r.seconds / reference.seconds).toFixed(2)} | ${r.fileMB.toFixed(0)} MB | ${(
-        r.fileMB / reference.fileMB
-      ).toFixed(3)} | ${r.peakRssMB.toFixed(0)} MB |`;
+      `| ${name} | ${r.seconds.toFixed(1)} s | ${ratio(r.seconds, reference.seconds)} | ${r.cpuSeconds.toFixed(1)} s | ${ratio(
+        r.cpuSeconds,
+        reference.cpuSeconds,
+      )} | ${r.fileMB.toFixed(0)} MB | ${(r.fileMB / reference.fileMB).toFixed(3)} | ${r.peakRssMB.toFixed(0)} MB |`;
     console.log(`\n${gb} GB SpikeGLX AP (${(statSync(bin).size / 1e9).toFixed(2)} GB .bin)\n`);
-    console.log("| writer | wall | ÷ h5py | file | ÷ h5py | peak RSS |\n|---|---|---|---|---|---|");
+    console.log(
+      "| writer | wall | ÷ h5py | CPU | ÷ h5py | file | ÷ h5py | peak RSS |\n|---|---|---|---|---|---|---|---|",
+    );
     console.log(row(`neuroconv, defaults (jobs ${availableParallelism()})`, ours));
     console.log(row("neuroconv, --jobs 1", oneJob));
     console.log(row("h5py 3.7, gzip 4, same chunks", reference));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const rssSizes = (values["rss-gb"] ?? ["0.2", "6"]).map(Number);
+  const rssSizes = (values["rss-gb"] ?? ["0.2", "6"]).filter((v) => v !== "none").map(Number);
   console.log("\n| input | wall | peak RSS | file |\n|---|---|---|---|");
   for (const size of rssSizes) {
     const generated = generate(size);

@@ -1,7 +1,7 @@
 """Writes the AP channels of a SpikeGLX .bin with h5py: the same array, chunks and gzip level 4 as neuroconv.
 
 usage: /usr/bin/python3 bench/h5pySpikeGLX.py BIN OUT.h5 SAVED_CHANNELS CHANNELS CHUNK_FRAMES CHUNK_CHANNELS BUFFER_FRAMES
-Prints one JSON line: seconds, peak RSS (MB) and file size (MB).
+Prints one JSON line: seconds, CPU seconds (whole process), peak RSS (MB) and file size (MB).
 """
 import json
 import os
@@ -25,5 +25,6 @@ with h5py.File(out, "w") as f:
         e = min(frames, s + buffer_t)
         d[s:e] = interleaved[s:e, :channels]
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "peakRssMB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                  "fileMB": os.path.getsize(out) / 1e6}))
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": seconds, "cpuSeconds": usage.ru_utime + usage.ru_stime,
+                  "peakRssMB": usage.ru_maxrss / 1024, "fileMB": os.path.getsize(out) / 1e6}))
