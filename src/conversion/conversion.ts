@@ -13,6 +13,7 @@ import { mergeMetadata } from "./metadata/merge.js";
 import { nwbfileFromMetadata } from "./metadata/nwbfile.js";
 import type { Metadata } from "./metadata/schema.js";
 import { checkMetadata, normalizeMetadata, validateMetadataAgainst } from "./metadata/validate.js";
+import { emitNeuroconvWarning } from "./warnings.js";
 
 /** Options every conversion understands. */
 export interface StandardConversionOptions {
@@ -41,9 +42,9 @@ interface WriteArguments {
   readonly onProgress?: ProgressCallback;
 }
 
-/** Prints metadata warnings once, through Node's warning channel (visible, and silenced the usual way). */
+/** Reports metadata warnings once, through the warning channel. */
 function warn(warnings: readonly string[]): void {
-  for (const warning of warnings) process.emitWarning(warning, "NeuroconvMetadataWarning");
+  for (const warning of warnings) emitNeuroconvWarning(warning, "NeuroconvMetadataWarning");
 }
 
 export abstract class Conversion<O extends StandardConversionOptions = StandardConversionOptions> {

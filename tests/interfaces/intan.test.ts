@@ -74,7 +74,7 @@ print(float(np.abs(volts(sys.argv[1]) - volts(sys.argv[2])).max()))
     });
     expect(code).toBe(1);
     expect(err).toEqual([
-      "error: invalid metadata: NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file)",
+      "error: invalid metadata: NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file) or pass --session-start-time on the command line",
     ]);
   });
 });
