@@ -35,6 +35,7 @@ export * from "./conversion/ophys/ophys.js";
 export * from "./conversion/signals.js";
 export * from "./conversion/temporal.js";
 export * from "./conversion/timing.js";
+export * from "./conversion/warnings.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";

@@ -36,3 +36,11 @@ export async function withWarningHandler<T>(onWarning: WarningHandler, work: () 
     handler = previous;
   }
 }
+
+/**
+ * One warning per header field a reader had to replace; each names the file, the field and the value used
+ * ("<file>: <field> is missing; <fallback>").
+ */
+export function warnFallbacks(fallbacks: readonly string[]): void {
+  for (const fallback of fallbacks) emitNeuroconvWarning(fallback, "NeuroconvSourceWarning");
+}

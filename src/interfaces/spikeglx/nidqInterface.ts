@@ -7,6 +7,7 @@ import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt } from "../../conversion/timing.js";
+import { warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
@@ -49,6 +50,7 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
         "is an imec stream; use SpikeGLXRecordingInterface (alias spikeglx)",
       );
     }
+    warnFallbacks(stream.fallbacks);
     this.stream = stream;
   }
 

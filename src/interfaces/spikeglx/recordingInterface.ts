@@ -7,6 +7,7 @@ import {
   BaseRecordingInterface,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
+import { warnFallbacks } from "../../conversion/warnings.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { type ImecNeuralChannel, type ImecStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
@@ -62,6 +63,7 @@ export class SpikeGLXRecordingInterface extends BaseRecordingInterface<SpikeGLXR
         "is a NI-DAQ stream; use SpikeGLXNIDQInterface (alias spikeglx-nidq)",
       );
     }
+    warnFallbacks(stream.fallbacks);
     this.stream = stream;
     this.probeInKey = options.probeInKey ?? false;
     const neural = stream.channels.filter((c): c is ImecNeuralChannel => !c.isSync);
