@@ -49,6 +49,7 @@ function warn(warnings: readonly string[]): void {
   for (const warning of warnings) emitNeuroconvWarning(warning, "NeuroconvMetadataWarning");
 }
 
+/** Base of interfaces and converters: metadata in, an NWB file out (`createNwbfile`, `runConversion`). */
 export abstract class Conversion<O extends StandardConversionOptions = StandardConversionOptions> {
   /** Metadata the source(s) state; a fresh copy on every call, safe to edit. */
   abstract getMetadata(): Metadata;

@@ -32,11 +32,13 @@ export interface ConstructibleConversion {
   getSourceSchema(): TObject;
 }
 
+/** A listed interface: its class and short aliases. */
 export interface RegisteredInterface {
   readonly cls: ConstructibleConversion;
   readonly aliases: readonly string[];
 }
 
+/** Every interface the command line can list and construct. */
 export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },

@@ -1,14 +1,15 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hdf5Backend } from "../../src/storage/hdf5/index.js";
 import { objectReference, type StorageReader, type StorageWriter } from "../../src/storage/types.js";
+import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const PYTHON = "/usr/bin/python3";
-const NOISE4SAM = "/work/shared/testdata/spikeglx/reference_output/Noise4Sam_test.nwb";
+const NOISE4SAM = testdata("spikeglx/reference_output/Noise4Sam_test.nwb");
 
 /** Debian's h5py must not see a PYTHONPATH meant for another interpreter. */
 function pythonEnv(): NodeJS.ProcessEnv {
@@ -582,7 +583,7 @@ describe("hdf5 backend errors", () => {
   });
 });
 
-describe.skipIf(!existsSync(NOISE4SAM))("reads an NWB file written by pynwb", () => {
+describe.skipIf(!hasTestdata())("reads an NWB file written by pynwb", () => {
   it("reads attributes, references, strings, chunked int16 and soft links", async () => {
     const r = await hdf5Backend.open(NOISE4SAM);
     try {

@@ -2,7 +2,6 @@
  * Low-level reading shared by the three layouts: positioned reads that fill a buffer completely, a reusable
  * scratch buffer, and the read-request shape every layout answers.
  */
-import type { FileHandle } from "node:fs/promises";
 import { endianness } from "node:os";
 import type { NumericDtype, TypedArray } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
@@ -35,9 +34,14 @@ export interface IntanBackend {
   read(requests: readonly ReadRequest[], start: number, end: number): Promise<TypedArray[]>;
 }
 
+/** The part of a file handle `readFully` uses (node:fs/promises' FileHandle); keeps Node types out of .d.ts. */
+export interface PositionedReader {
+  read(buffer: Uint8Array, offset: number, length: number, position: number): Promise<{ bytesRead: number }>;
+}
+
 /** Fills `target` from `position` on; a short file is a SourceDataError (the file changed since opening). */
 export async function readFully(
-  handle: FileHandle,
+  handle: PositionedReader,
   target: Uint8Array,
   position: number,
   path: string,
@@ -55,7 +59,10 @@ export async function readFully(
   }
 }
 
-/** One reusable read buffer; a second concurrent reader gets a fresh one. Buffers start 8-byte aligned. */
+/**
+ * One reusable read buffer; a second concurrent reader gets a fresh one. Buffers start 8-byte aligned.
+ * @internal (left out of the shipped .d.ts, which must not need Node's Buffer type)
+ */
 export class Scratch {
   private buffer: Buffer | undefined;
   private busy = false;

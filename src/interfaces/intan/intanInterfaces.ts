@@ -41,6 +41,7 @@ export const IntanSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of Intan interfaces (from IntanSourceSchema). */
 export type IntanSource = Static<typeof IntanSourceSchema>;
 
 /** Intan RHX names files `<prefix>_YYMMDD_HHMMSS.rhd`: the only place a start time is recorded. */

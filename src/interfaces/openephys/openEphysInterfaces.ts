@@ -54,6 +54,7 @@ export const OpenEphysSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of OpenEphys interfaces (from OpenEphysSourceSchema). */
 export type OpenEphysSource = Static<typeof OpenEphysSourceSchema>;
 
 function openStream(source: OpenEphysSource, format: OpenEphysFormat): OpenEphysStreamCommon {
@@ -467,6 +468,7 @@ export const OpenEphysFolderSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of OpenEphysFolder interfaces (from OpenEphysFolderSourceSchema). */
 export type OpenEphysFolderSource = Static<typeof OpenEphysFolderSourceSchema>;
 
 /**

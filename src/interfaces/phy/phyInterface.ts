@@ -58,6 +58,7 @@ export const PhySortingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of PhySorting interfaces (from PhySortingSourceSchema). */
 export type PhySortingSource = Static<typeof PhySortingSourceSchema>;
 
 /**
@@ -105,6 +106,7 @@ export const KiloSortSortingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of KiloSortSorting interfaces (from KiloSortSortingSourceSchema). */
 export type KiloSortSortingSource = Static<typeof KiloSortSortingSourceSchema>;
 
 /**

@@ -21,6 +21,7 @@ export const SpikeGLXFolderSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXFolder interfaces (from SpikeGLXFolderSourceSchema). */
 export type SpikeGLXFolderSource = Static<typeof SpikeGLXFolderSourceSchema>;
 
 /**

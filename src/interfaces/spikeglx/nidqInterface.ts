@@ -18,6 +18,7 @@ export const SpikeGLXNIDQSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXNIDQ interfaces (from SpikeGLXNIDQSourceSchema). */
 export type SpikeGLXNIDQSource = Static<typeof SpikeGLXNIDQSourceSchema>;
 
 /**

@@ -22,6 +22,7 @@ export const SpikeGLXRecordingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXRecording interfaces (from SpikeGLXRecordingSourceSchema). */
 export type SpikeGLXRecordingSource = Static<typeof SpikeGLXRecordingSourceSchema>;
 
 /** Device name of a probe, as NeuroConv names it (e.g. "NeuropixelsImec0"). */
