@@ -259,6 +259,19 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
   return program;
 }
 
+/**
+ * An error message with each source argument the interface's flags set also named as its flag
+ * ("choose one with streamName (--stream-name)"), so command-line users know what to type.
+ */
+function withFlagNames(message: string, entry: RegisteredInterface | undefined): string {
+  if (!entry) return message;
+  let text = message;
+  for (const { property, flag } of sourceFlags(entry.cls.getSourceSchema(), pathArgumentOf(entry.cls))) {
+    text = text.replace(new RegExp(`\\b${property}\\b(?! \\(--)`, "g"), `${property} (--${flag})`);
+  }
+  return text;
+}
+
 /** One line per warning, whitespace collapsed, each distinct warning once. */
 function warningPrinter(io: CliIO): (message: string) => void {
   const seen = new Set<string>();
@@ -284,7 +297,7 @@ export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Pr
     io.err(
       verbose && error instanceof Error
         ? (error.stack ?? error.message)
-        : `error: ${(error as Error).message}`,
+        : `error: ${withFlagNames((error as Error).message, interfaceInArguments(argv))}`,
     );
     return 1;
   }

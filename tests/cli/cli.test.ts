@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type CliIO, runCli } from "../../src/cli/main.js";
+import { formatEta, progressReporter } from "../../src/cli/progress.js";
 import { hdf5Backend } from "../../src/index.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -82,6 +83,34 @@ describe("neuroconv command line: without sample files", () => {
   });
 });
 
+describe("progress on the command line", () => {
+  it("shows no ETA until it means something, and never Infinity or NaN", () => {
+    expect(formatEta(Number.POSITIVE_INFINITY)).toBe("--");
+    expect(formatEta(Number.NaN)).toBe("--");
+    expect(formatEta(42.4)).toBe("42s");
+    expect(formatEta(65)).toBe("1m05s");
+  });
+
+  it("prints one line per 10 % when not on a terminal, ending at 100 %", () => {
+    const lines: string[] = [];
+    const reporter = progressReporter("lines", (line) => lines.push(line));
+    for (let written = 0; written <= 1000; written += 25) reporter.update(written, 1000);
+    reporter.finish();
+    expect(lines.map((l) => l.split(" ")[1])).toEqual([
+      "10%",
+      "20%",
+      "30%",
+      "40%",
+      "50%",
+      "60%",
+      "70%",
+      "80%",
+      "90%",
+      "100%",
+    ]);
+  });
+});
+
 describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
   it("passes schema-derived source flags: a stream and block of a multi-experiment Open Ephys folder", async () => {
     const path = output();
@@ -110,6 +139,14 @@ describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
     } finally {
       file.close();
     }
+  });
+
+  it("names the flag beside the source argument in an error: a folder of several streams", async () => {
+    const { code, err } = await run(["convert", "openephys", MULTIEXP, "-o", output()]);
+    expect(code).toBe(1);
+    expect(err).toEqual([
+      `error: ${MULTIEXP}: holds 3 streams; choose one with streamName (--stream-name): 'Record Node 101#NI-DAQmx-103.PXIe-6341', 'Record Node 101#Neuropix-PXI-100.ProbeB', 'Record Node 101#Neuropix-PXI-100.ProbeC'`,
+    ]);
   });
 
   it("rejects a flag value of the wrong type, naming the flag", async () => {
