@@ -101,6 +101,15 @@ export {
 } from "./conversion/warnings.js";
 
 // ---- Interfaces, one block per format (add a new format's exports as its own block, before the registry) ----
+// Blackrock
+export {
+  BlackrockRecordingInterface,
+  type BlackrockRecordingSource,
+  BlackrockRecordingSourceSchema,
+  BlackrockSortingInterface,
+  type BlackrockSortingSource,
+  BlackrockSortingSourceSchema,
+} from "./interfaces/blackrock/blackrockInterfaces.js";
 // Intan
 export {
   IntanAnalogInterface,
@@ -177,7 +186,7 @@ export {
 export { NWB_VERSION, NWBFile, Subject } from "./nwb/containers/file.js";
 export { ImageSeries } from "./nwb/containers/image.js";
 export { TimeIntervals, Units } from "./nwb/containers/misc.js";
-export { ndarray } from "./nwb/containers/node.js";
+export { namespacesUsed, ndarray } from "./nwb/containers/node.js";
 export {
   Fluorescence,
   ImageSegmentation,
@@ -191,8 +200,23 @@ export { DynamicTable } from "./nwb/containers/table.js";
 export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
 
 // ---- NWB schema ------------------------------------------------------------------------------------------
-export { createRegistry, defaultRegistry } from "./nwb/schema/index.js";
+export {
+  createRegistry,
+  defaultRegistry,
+  ndxEvents,
+  ndxPose,
+  ndxSound,
+  registryFor,
+} from "./nwb/schema/index.js";
 export type { Namespace } from "./nwb/schema/spec.js";
+export {
+  coreTypes,
+  hdmfCommonTypes,
+  hdmfExperimentalTypes,
+  ndxEventsTypes,
+  ndxPoseTypes,
+  ndxSoundTypes,
+} from "./nwb/types/index.js";
 
 // ---- Writing NWB files -----------------------------------------------------------------------------------
 export {
@@ -209,14 +233,11 @@ export type { WriteProgress } from "./nwb/write/writer.js";
 
 import type {
   BackendConfiguration as BackendConfigurationOf,
-  BackendName as BackendNameOf,
   DatasetIOConfiguration as DatasetIOConfigurationOf,
 } from "./nwb/write/backendConfiguration.js";
 import type { ProgressCallback as ProgressCallbackOf } from "./nwb/write/writer.js";
 /** Per-dataset chunking, buffering and compression of a file (see `getDefaultBackendConfiguration`). */
 export type BackendConfiguration = BackendConfigurationOf;
-/** The storage engine a file is written with ("hdf5"). */
-export type BackendName = BackendNameOf;
 /** Chunk shape, buffer shape and compression of one dataset. */
 export type DatasetIOConfiguration = DatasetIOConfigurationOf;
 /** Receives the progress of a write: bytes of bulk data written so far, of the total. */
@@ -241,5 +262,7 @@ export {
   SourceDataError,
   StorageError,
 } from "./errors.js";
-export { hdf5Backend } from "./storage/hdf5/index.js";
-export type { StorageBackend, StorageReader, StorageWriter } from "./storage/types.js";
+export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
+export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
+export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
+export type { FilterSpec, StorageEngine, StorageReader, StorageWriter } from "./storage/types.js";

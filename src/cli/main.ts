@@ -6,11 +6,12 @@
  *   neuroconv metadata <interface> <path> [source flags]
  *   neuroconv convert <interface> <path> -o out.nwb [source flags] [--metadata m.yaml] [--overwrite]
  *                     [--stub-test] [--session-start-time ISO] [--timezone ZONE] [--no-progress]
- *                     [--compression gzip|none] [--compression-level N]
+ *                     [--compression gzip|none] [--compression-level N] [--jobs N]
  *
  * Source flags come from the interface's source schema (`neuroconv convert <interface> --help` lists them).
  */
 import { readFileSync, realpathSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Conversion } from "../conversion/conversion.js";
@@ -39,6 +40,8 @@ export interface CliIO {
   readonly err: (text: string) => void;
   /** Whether stderr is a terminal: a progress bar there, one line per 10 % otherwise (default: detected). */
   readonly terminal?: boolean;
+  /** Aborted on Ctrl-C: the conversion stops and leaves no output. */
+  readonly signal?: AbortSignal;
 }
 
 const defaultIO: CliIO = {
@@ -78,6 +81,12 @@ function construct(
   return new entry.cls(sourceData as never);
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
 function level(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 9)
@@ -102,6 +111,7 @@ interface ConvertOptions {
   timezone?: string;
   sessionStartTime?: string;
   progress: boolean;
+  jobs?: number;
 }
 
 /** The source's metadata refined by the metadata file, then by --session-start-time and --timezone. */
@@ -137,10 +147,14 @@ async function convert(conversion: Conversion, options: ConvertOptions, io: CliI
   const started = performance.now();
   const nwbfile = await conversion.createNwbfile({ metadata, ...(options.stubTest && { stubTest: true }) });
   const configuration = getDefaultBackendConfiguration(nwbfile, "hdf5");
+  const gzipLevel = options.compressionLevel;
   for (const dataset of Object.values(configuration.datasetConfigurations)) {
-    dataset.compressionMethod = options.compression;
-    if (options.compressionLevel !== undefined)
-      dataset.compressionOptions = { level: options.compressionLevel };
+    if (options.compression === "none") dataset.filters = [];
+    else if (gzipLevel !== undefined) {
+      dataset.filters = dataset.filters.map((f) =>
+        f.codec === "gzip" ? { ...f, options: { level: gzipLevel } } : f,
+      );
+    }
   }
   const mode: ProgressMode = !options.progress ? "off" : io.terminal ? "bar" : "lines";
   const progress = progressReporter(mode, io.err);
@@ -148,7 +162,13 @@ async function convert(conversion: Conversion, options: ConvertOptions, io: CliI
     nwbfilePath: options.output,
     backendConfiguration: configuration,
     ...(options.overwrite && { overwrite: true }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
+    ...(io.signal && { signal: io.signal }),
     onProgress: ({ bytesWritten, totalBytes }) => progress.update(bytesWritten, totalBytes),
+  }).catch((error: unknown) => {
+    progress.finish();
+    if (!io.signal?.aborted) throw error;
+    throw new Error(`${(error as Error).message}; nothing was written to ${options.output}`);
   });
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -247,6 +267,7 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
         .default("gzip"),
     )
     .option("--compression-level <n>", "gzip level, 0-9 (default 4)", level)
+    .option("--jobs <n>", "chunks compressed at once (default: one per core)", positiveInteger)
     .option("--no-progress", "no progress bar or progress lines");
   const convertFlags = addSourceFlags(convertCommand, entry);
   convertCommand.action(async (interfaceName: string, paths: string[], options: ConvertOptions) => {
@@ -317,5 +338,16 @@ if (isMain()) {
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });
-  process.exitCode = await runCli(process.argv.slice(2));
+  // deflate runs on libuv's thread pool (4 threads unless set before first use): one per core, plus I/O
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 2));
+  // Ctrl-C or a termination request stops the write, which removes its partial output; a second one quits
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await runCli(process.argv.slice(2), { ...defaultIO, signal: interrupt.signal });
+  process.exitCode = interrupt.signal.aborted ? 130 : code;
 }

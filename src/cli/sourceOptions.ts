@@ -23,6 +23,7 @@ const RESERVED = new Set([
   "help",
   "verbose",
   "version",
+  "jobs",
 ]);
 
 interface JsonSchema {

@@ -4,6 +4,7 @@
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
+import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -54,6 +55,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
+  { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
+  { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -265,6 +265,7 @@ describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
   it("prints warnings as one line each, progress per 10 % when not a terminal, and what DANDI still needs", async () => {
     const metadataPath = join(dir, "subject.yaml");
     writeFileSync(metadataPath, "Subject:\n  subject_id: M7\n  species: Mus musculus\n");
+    const path = output();
     const { io, out, err } = capture(false);
     const code = await runCli(
       [
@@ -275,12 +276,21 @@ describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
         "2024-07-01T09:30:00",
         "--metadata",
         metadataPath,
+        "--compression-level",
+        "6",
         "-o",
-        output(),
+        path,
       ],
       io,
     );
     expect(code).toBe(0);
+    const file = await hdf5Backend.open(path);
+    expect(file.readDataset("/general/subject/subject_id")).toBe("M7");
+    expect(file.datasetInfo("/acquisition/ElectricalSeries/data").filters).toContainEqual({
+      codec: "gzip",
+      options: { level: 6 },
+    });
+    file.close();
     const warnings = err.filter((line) => line.startsWith("warning: "));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(
@@ -344,6 +354,10 @@ describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
     const badChoice = await run(["convert", "intan", RHD, "-o", output(), "--compression", "lzf"]);
     expect(badChoice.err).toEqual([
       "error: option '--compression <method>' argument 'lzf' is invalid. Allowed choices are gzip, none.",
+    ]);
+    const badJobs = await run(["convert", "intan", RHD, "-o", output(), "--jobs", "0"]);
+    expect(badJobs.err).toEqual([
+      "error: option '--jobs <n>' argument '0' is invalid. must be a positive integer",
     ]);
     const badLevel = await run(["convert", "intan", RHD, "-o", output(), "--compression-level", "11"]);
     expect(badLevel.err).toEqual([

@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
+import { InterleavedFile } from "../interleaved.js";
 import { SpikeGLXMeta } from "./meta.js";
 import {
   type DigitalEvents,
@@ -154,12 +154,13 @@ export function openSpikeGLXStream(binPath: string, options: OpenSpikeGLXStreamO
       `${metaPath}: niMaxInt is missing; 32768 (SpikeGLX's default) is used to scale samples to volts`,
     );
   const createTime = meta.optionalString("fileCreateTime");
-  const file = new InterleavedInt16File(
-    binPath,
-    numSavedChannels,
-    numSamples,
-    options.blockBytes ?? DEFAULT_BLOCK_BYTES,
-  );
+  const file = new InterleavedFile({
+    path: binPath,
+    dtype: "int16",
+    numChannels: numSavedChannels,
+    records: { kind: "contiguous", offset: 0, rows: numSamples },
+    ...(options.blockBytes !== undefined && { blockBytes: options.blockBytes }),
+  });
 
   const common = {
     binPath,
