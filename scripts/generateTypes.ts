@@ -475,7 +475,10 @@ function emitClasses(
     else parentOptions = d.kind === "dataset" ? "DatasetTypeOptions" : "GroupTypeOptions";
     if (!d.baseName || typeName === "TimeSeries") runtime.add(parentOptions);
     const inherited = optionKeysOf(d.baseName, definitions, lineage);
-    const overridden = fields.map((f) => f.key).filter((k) => inherited.has(k));
+    // overridden fields are declared again; fixed ones (the writer's) are left out
+    const overridden = [...fields, ...d.ownFields.filter((f) => f.value !== undefined)]
+      .map((f) => f.key)
+      .filter((k) => inherited.has(k));
     const fixedUnit = timeSeries
       ? d.ownFields.find((f) => f.key === "data__unit" && f.value !== undefined)
       : undefined;
@@ -504,7 +507,7 @@ function emitClasses(
         if (type.includes(t)) nodeTypes.add(t);
       }
       const notes = [shapeNote(f.shape, f.dims), dtypeNote(f)].filter((n): n is string => n !== undefined);
-      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset") notes.unshift(`A ${f.targetType}.`);
+      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset") notes.unshift(`Type: ${f.targetType}.`);
       members.push(
         `  /** ${docText(f.doc, notes)} */`,
         `  readonly ${f.key}${f.required ? "" : "?"}: ${type};`,
