@@ -507,7 +507,8 @@ function emitClasses(
         if (type.includes(t)) nodeTypes.add(t);
       }
       const notes = [shapeNote(f.shape, f.dims), dtypeNote(f)].filter((n): n is string => n !== undefined);
-      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset") notes.unshift(`Type: ${f.targetType}.`);
+      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset")
+        notes.unshift(`Type: ${f.targetType}.`);
       members.push(
         `  /** ${docText(f.doc, notes)} */`,
         `  readonly ${f.key}${f.required ? "" : "?"}: ${type};`,
