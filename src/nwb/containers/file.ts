@@ -7,7 +7,7 @@ import type {
   SubjectOptions as GeneratedSubjectOptions,
 } from "../types/core.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
-import { applyFields, fieldOf, fieldsOf } from "../types/definition.js";
+import { applyFields, type FieldDefinition, fieldOf, fieldsOf } from "../types/definition.js";
 import { Container, coreType, ProcessingModule } from "./base.js";
 import {
   type Device,
@@ -54,12 +54,12 @@ export class Subject extends Container {
 }
 
 /** The descriptive text datasets of `/general` (experimenter, lab, keywords, ...), as the schema lists them. */
-const GENERAL_FIELDS = fieldsOf(coreDefinitions.NWBFile).filter(
+export const GENERAL_FIELDS: readonly FieldDefinition[] = fieldsOf(coreDefinitions.NWBFile).filter(
   (f) => f.path.join("/") === "general" && f.kind === "dataset" && f.targetType === undefined,
 );
 
 /** The `general__<name>` option keys of the generated NWBFile whose values are text, without the prefix. */
-type GeneralTextFields = {
+export type GeneralTextFields = {
   readonly [K in keyof GeneratedNWBFileOptions as K extends `general__${infer F}`
     ? F extends `${string}__${string}`
       ? never
