@@ -2,6 +2,7 @@
  * Extracellular electrophysiology: Device, ElectrodeGroup, the electrodes table, ElectricalSeries, LFP.
  */
 
+import type { Dtype } from "../../data/dtype.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
 import { columnSpec, fieldOf } from "../types/definition.js";
 import { CORE, Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
@@ -59,13 +60,7 @@ export class ElectrodeGroup extends Container {
     if (options.position) {
       this.add(
         new DatasetNode("position", [options.position], {
-          dtype: {
-            compound: [
-              { name: "x", dtype: "float32" },
-              { name: "y", dtype: "float32" },
-              { name: "z", dtype: "float32" },
-            ],
-          },
+          dtype: fieldOf(coreDefinitions.ElectrodeGroup, "position").dtype as Dtype,
         }),
       );
     }
@@ -150,10 +145,8 @@ export class ElectricalSeries extends TimeSeries {
     );
     region.setAttribute("description", description);
     region.setAttribute("table", table as NodeReference);
-    if (options.channel_conversion !== undefined) {
-      const channelConversion = this.add(new DatasetNode("channel_conversion", options.channel_conversion));
-      channelConversion.setAttribute("axis", 1, "int32");
-    }
+    // its fixed `axis` attribute is the writer's
+    this.setDataset("channel_conversion", options.channel_conversion);
   }
 }
 

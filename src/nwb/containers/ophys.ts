@@ -2,6 +2,9 @@
  * Optical physiology: OpticalChannel, ImagingPlane, TwoPhotonSeries, OnePhotonSeries, ImageSegmentation,
  * PlaneSegmentation, Fluorescence and RoiResponseSeries.
  */
+
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { columnSpec, columnsOf } from "../types/definition.js";
 import { Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import type { Device } from "./ecephys.js";
 import { ImageSeries, type ImageSeriesOptions } from "./image.js";
@@ -126,21 +129,9 @@ export class PlaneSegmentation extends DynamicTable {
       {
         name: options.name,
         description: options.description,
-        columns: [
-          { name: "image_mask", description: "weight of each pixel of the ROI", dtype: "float32" },
-          {
-            name: "pixel_mask",
-            description: "pixels of the ROI with their weights",
-            index: true,
-            dtype: {
-              compound: [
-                { name: "x", dtype: "uint32" },
-                { name: "y", dtype: "uint32" },
-                { name: "weight", dtype: "float32" },
-              ],
-            },
-          },
-        ],
+        columns: columnsOf(coreDefinitions.PlaneSegmentation)
+          .filter((c) => !c.region)
+          .map((c) => columnSpec(c)),
       },
       coreType("PlaneSegmentation"),
     );
