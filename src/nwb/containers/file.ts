@@ -2,6 +2,7 @@
  * The NWB file root and the subject.
  */
 import { randomUUID } from "node:crypto";
+import { core } from "../schema/namespaces/index.js";
 import type {
   NWBFileOptions as GeneratedNWBFileOptions,
   SubjectOptions as GeneratedSubjectOptions,
@@ -21,7 +22,7 @@ import { GroupNode } from "./node.js";
 import { formatDatetime, formatZonedDatetime, localIsoNow } from "./time.js";
 
 /** Version of the NWB core schema this package writes. */
-export const NWB_VERSION = "2.7.0";
+export const NWB_VERSION = core.declaration.version;
 
 /** Subject fields as the schema defines them (from the generated definition), with two conveniences. */
 export type SubjectOptions = Omit<GeneratedSubjectOptions, "name" | "age__reference" | "weight"> & {
@@ -106,19 +107,14 @@ export class NWBFile extends GroupNode {
     const start = formatZonedDatetime(options.session_start_time, "session_start_time");
     this.setDataset("session_description", options.session_description);
     this.setDataset("identifier", options.identifier ?? randomUUID());
-    this.setDataset("session_start_time", start, "utf8");
+    this.setDataset("session_start_time", start);
     this.setDataset(
       "timestamps_reference_time",
       options.timestamps_reference_time === undefined
         ? start
         : formatZonedDatetime(options.timestamps_reference_time, "timestamps_reference_time"),
-      "utf8",
     );
-    this.setDataset(
-      "file_create_date",
-      (options.file_create_date ?? [localIsoNow()]).map(formatDatetime),
-      "utf8",
-    );
+    this.setDataset("file_create_date", (options.file_create_date ?? [localIsoNow()]).map(formatDatetime));
     for (const name of ["acquisition", "analysis", "processing", "general"]) this.subgroup(name);
     const stimulus = this.subgroup("stimulus");
     stimulus.subgroup("presentation");
