@@ -3,11 +3,12 @@
  */
 
 import type { Dtype } from "../../data/dtype.js";
+import { toTypedArray } from "../../data/dtype.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
 import { columnSpec, fieldOf } from "../types/definition.js";
 import { CORE, Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { type DataInput, DatasetNode, GroupNode, type NodeReference } from "./node.js";
-import { DynamicTable } from "./table.js";
+import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
 export interface DeviceOptions {
   readonly name: string;
@@ -139,7 +140,7 @@ export class ElectricalSeries extends TimeSeries {
     this.setAttribute("filtering", options.filtering);
     const { table, rows, description } = options.electrodes;
     const region = this.add(
-      new DatasetNode("electrodes", Int32Array.from(rows), {
+      new DatasetNode("electrodes", toTypedArray(rows, ROW_INDEX_DTYPE), {
         type: { neurodataType: "DynamicTableRegion", namespace: HDMF },
       }),
     );

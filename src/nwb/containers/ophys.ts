@@ -3,13 +3,14 @@
  * PlaneSegmentation, Fluorescence and RoiResponseSeries.
  */
 
+import { toTypedArray } from "../../data/dtype.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
 import { columnSpec, columnsOf } from "../types/definition.js";
 import { Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import type { Device } from "./ecephys.js";
 import { ImageSeries, type ImageSeriesOptions } from "./image.js";
 import { DatasetNode, GroupNode, type NodeReference } from "./node.js";
-import { DynamicTable } from "./table.js";
+import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
 export interface OpticalChannelOptions {
   readonly name: string;
@@ -177,7 +178,7 @@ export class RoiResponseSeries extends TimeSeries {
   constructor(options: RoiResponseSeriesOptions) {
     super(options, coreType("RoiResponseSeries"));
     const region = this.add(
-      new DatasetNode("rois", Int32Array.from(options.rois.rows), {
+      new DatasetNode("rois", toTypedArray(options.rois.rows, ROW_INDEX_DTYPE), {
         type: { neurodataType: "DynamicTableRegion", namespace: "hdmf-common" },
       }),
     );

@@ -18,7 +18,6 @@ import {
   type NumericDtype,
   toTypedArray,
 } from "../../data/dtype.js";
-import * as hdmfCommonDefinitions from "../types/hdmfCommonDefinitions.js";
 import {
   type DataInput,
   DatasetNode,
@@ -33,9 +32,13 @@ import {
 
 const HDMF = "hdmf-common";
 
-/** Row ids and region indices as the schema types them (ElementIdentifiers, DynamicTableRegion). */
-const ID_DTYPE = hdmfCommonDefinitions.ElementIdentifiers.dtype as NumericDtype;
-const REGION_DTYPE = hdmfCommonDefinitions.DynamicTableRegion.dtype as NumericDtype;
+/**
+ * Row ids and row indices (ElementIdentifiers, DynamicTableRegion): the schema asks for at least int32; JS
+ * integers reach 2^53 and pynwb writes Python ints as int64, so int64.
+ */
+export const ROW_INDEX_DTYPE: NumericDtype = "int64";
+const ID_DTYPE = ROW_INDEX_DTYPE;
+const REGION_DTYPE = ROW_INDEX_DTYPE;
 
 /** How a column is declared; NWB tables predeclare their standard columns with these. */
 export interface ColumnSpec {
