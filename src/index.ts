@@ -203,6 +203,7 @@ export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
 export {
   createRegistry,
   defaultRegistry,
+  extensionNamespaces,
   ndxEvents,
   ndxPose,
   ndxSound,

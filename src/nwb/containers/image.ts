@@ -40,8 +40,8 @@ export class ImageSeries extends TimeSeries {
     const data = options.data ?? ndarray(new Uint8Array(0), [0, 0, 0]);
     super({ ...options, data, unit: options.unit ?? "n.a." }, type);
     if (external) {
-      const files = this.setDataset("external_file", [...external], "utf8");
-      files?.setAttribute("starting_frame", [...(options.starting_frame ?? external.map(() => 0))], "int32");
+      const files = this.setDataset("external_file", [...external]);
+      files?.setAttribute("starting_frame", [...(options.starting_frame ?? external.map(() => 0))]);
     }
     this.setDataset("format", options.format ?? (external ? "external" : undefined));
     if (options.dimension) this.setDataset("dimension", Int32Array.from(options.dimension));
