@@ -40,6 +40,7 @@ export * from "./data/lazy.js";
 export * from "./errors.js";
 export * from "./interfaces/blackrock/blackrockInterfaces.js";
 export * from "./interfaces/intan/index.js";
+export * from "./interfaces/neuralynx/neuralynxInterfaces.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";

@@ -16,6 +16,7 @@ import {
   IntanDigitalInterface,
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
+import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -60,6 +61,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
+  { cls: NeuralynxRecordingInterface, aliases: ["neuralynx"] },
+  { cls: NeuralynxSortingInterface, aliases: ["neuralynx-sorting"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
