@@ -25,6 +25,11 @@ import {
   OpenEphysRecordingInterface,
 } from "./openephys/openEphysInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
+import {
+  Plexon2RecordingInterface,
+  PlexonRecordingInterface,
+  PlexonSortingInterface,
+} from "./plexon/plexonInterfaces.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -63,6 +68,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
   { cls: NeuralynxRecordingInterface, aliases: ["neuralynx"] },
   { cls: NeuralynxSortingInterface, aliases: ["neuralynx-sorting"] },
+  { cls: PlexonRecordingInterface, aliases: ["plexon"] },
+  { cls: PlexonSortingInterface, aliases: ["plexon-sorting"] },
+  { cls: Plexon2RecordingInterface, aliases: ["plexon2"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },

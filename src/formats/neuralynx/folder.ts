@@ -7,6 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
+import { stackColumns } from "../interleaved.js";
 import { NEURALYNX_HEADER_BYTES } from "./header.js";
 import {
   type NcsFile,
@@ -45,23 +46,6 @@ function filesWith(folderPath: string, pattern: RegExp): string[] {
     .filter((name) => pattern.test(name))
     .sort(natural)
     .map((name) => join(folderPath, name));
-}
-
-/** Interleaves single-channel sources into one (time, channels) source. */
-function stackColumns(channels: readonly NcsFile[], rows: number): ChunkSource {
-  return {
-    dtype: "int16",
-    shape: [rows, channels.length],
-    async readRows(start, end) {
-      const width = channels.length;
-      const out = new Int16Array((end - start) * width);
-      for (const [c, channel] of channels.entries()) {
-        const column = await channel.file.readRows(start, end);
-        for (let r = 0; r < end - start; r++) out[r * width + c] = column[r] as number;
-      }
-      return out;
-    },
-  };
 }
 
 function sameSegments(a: readonly NcsSegment[], b: readonly NcsSegment[]): boolean {
@@ -115,7 +99,7 @@ export function openNeuralynxFolder(folderPath: string): NeuralynxFolder {
         channels,
         numSamples: first.numSamples,
         segments: first.segments,
-        data: stackColumns(channels, first.numSamples),
+        data: stackColumns(channels.map((c) => c.file)),
       };
     });
   return {
