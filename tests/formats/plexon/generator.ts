@@ -7,7 +7,9 @@ export function writePlx(path: string): { continuous: number[][]; segments: [num
   header.write("PLEX", 0, "latin1");
   header.writeInt32LE(106, 4);
   header.write("generated", 8, "latin1");
-  [40000, 1, 2, 2, 32, 8, 2021, 6, 15, 14, 30, 5].forEach((v, i) => header.writeInt32LE(v, 136 + 4 * i));
+  [40000, 1, 2, 2, 32, 8, 2021, 6, 15, 14, 30, 5].forEach((v, i) => {
+    header.writeInt32LE(v, 136 + 4 * i);
+  });
   header.writeInt32LE(40000, 188);
   header.writeUInt8(12, 202);
   header.writeUInt8(12, 203);
@@ -42,7 +44,9 @@ export function writePlx(path: string): { continuous: number[][]; segments: [num
     b.writeUInt16LE(unit, 10);
     b.writeUInt16LE(values.length ? 1 : 0, 12);
     b.writeUInt16LE(values.length, 14);
-    values.forEach((v, i) => b.writeInt16LE(v, 16 + 2 * i));
+    values.forEach((v, i) => {
+      b.writeInt16LE(v, 16 + 2 * i);
+    });
     return b;
   };
   const blocks: Buffer[] = [block(4, 100, 258, 0, [])];
