@@ -123,9 +123,9 @@ describe("Plexon .plx continuous channels (generated)", () => {
     expect(neo!.signals[0]!.data.slice(0, 20)).toEqual(continuous.slice(0, 20));
     expect(neo!.signals[0]!.data.slice(20)).toEqual(continuous.slice(20).map(() => [0, 0]));
     // neo states the gain without a unit; the SDK formula gives mV per bit
-    stream.channels.forEach((c, k) =>
-      expect(c.gainToVolts).toBeCloseTo(neo!.signals[0]!.gains[k]! * 1e-3, 15),
-    );
+    for (const [k, c] of stream.channels.entries()) {
+      expect(c.gainToVolts).toBeCloseTo(neo!.signals[0]!.gains[k]! * 1e-3, 15);
+    }
   });
 
   it("errors name the file: truncated block, unsupported version, not a PLX file", () => {
