@@ -45,6 +45,7 @@ export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/plexon/plexonInterfaces.js";
 export * from "./interfaces/registry.js";
+export * from "./interfaces/spike2/spike2Interface.js";
 export * from "./interfaces/spikeglx/index.js";
 export * from "./nwb/containers/base.js";
 export * from "./nwb/containers/behavior.js";

@@ -30,6 +30,7 @@ import {
   PlexonRecordingInterface,
   PlexonSortingInterface,
 } from "./plexon/plexonInterfaces.js";
+import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -71,6 +72,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: PlexonRecordingInterface, aliases: ["plexon"] },
   { cls: PlexonSortingInterface, aliases: ["plexon-sorting"] },
   { cls: Plexon2RecordingInterface, aliases: ["plexon2"] },
+  { cls: Spike2RecordingInterface, aliases: ["spike2"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
