@@ -10,6 +10,7 @@
 import { realpathSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import type { TObject } from "@sinclair/typebox";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import type { Conversion } from "../conversion/conversion.js";
@@ -38,7 +39,40 @@ const defaultIO: CliIO = {
   progress: process.stderr.isTTY,
 };
 
-function construct(interfaceName: string, path: string): Conversion {
+/**
+ * The other source arguments, given as flags after the path (`--stream-name 2000Hz`, `--nsx-override f.ns5`):
+ * kebab-case names of the interface's source schema, values read as the schema's type says (numbers,
+ * booleans: a bare flag is true, arrays: comma-separated). The interface's schema check reports the rest.
+ */
+export function sourceArgumentFlags(schema: TObject, tokens: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const match = /^--([a-z0-9-]+)(?:=(.*))?$/i.exec(tokens[i]!);
+    if (!match) throw new Error(`unexpected argument '${tokens[i]}'`);
+    const name = match[1]!.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const property = schema.properties[name] as { type?: string } | undefined;
+    if (!property) {
+      const known = Object.keys(schema.properties).map(
+        (k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      );
+      throw new Error(`unknown option '--${match[1]}' (source arguments: ${known.join(", ")})`);
+    }
+    let value = match[2];
+    if (value === undefined && property.type !== "boolean") value = tokens[++i];
+    if (value === undefined && property.type !== "boolean") throw new Error(`--${match[1]} needs a value`);
+    out[name] =
+      property.type === "boolean"
+        ? value === undefined || value === "true"
+        : property.type === "number" || property.type === "integer"
+          ? Number(value)
+          : property.type === "array"
+            ? value!.split(",")
+            : value;
+  }
+  return out;
+}
+
+function construct(interfaceName: string, path: string, extra: readonly string[] = []): Conversion {
   const entry = findInterface(interfaceName);
   if (!entry) {
     throw new Error(
@@ -46,7 +80,10 @@ function construct(interfaceName: string, path: string): Conversion {
     );
   }
   const argument = pathArgumentOf(entry.cls);
-  const sourceData = argument ? { [argument]: path } : {};
+  const sourceData = {
+    ...(argument ? { [argument]: path } : {}),
+    ...sourceArgumentFlags(entry.cls.getSourceSchema(), extra),
+  };
   return new entry.cls(sourceData as never);
 }
 
@@ -77,9 +114,10 @@ async function convert(
     jobs?: number;
   },
   io: CliIO,
+  extra: readonly string[] = [],
 ): Promise<void> {
   await checkOutputPath(options.output, options.overwrite ?? false);
-  const conversion = construct(interfaceName, path);
+  const conversion = construct(interfaceName, path, extra);
   const userMetadata = options.metadata ? await loadMetadata(options.metadata) : {};
   const metadata: Metadata = mergeMetadata(conversion.getMetadata(), userMetadata);
   if (options.timezone) {
@@ -159,8 +197,10 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .description("print the metadata a source states, as YAML to edit and pass back with --metadata")
     .argument("<interface>", "interface class name or alias (see 'neuroconv list')")
     .argument("<path>", "file or folder to read")
-    .action(async (interfaceName: string, path: string) => {
-      io.out(metadataToYaml(construct(interfaceName, path).getMetadata()).trimEnd());
+    .argument("[sourceArguments...]", "other source arguments as flags, e.g. --stream-name 2000Hz")
+    .allowUnknownOption()
+    .action(async (interfaceName: string, path: string, extra: string[]) => {
+      io.out(metadataToYaml(construct(interfaceName, path, extra).getMetadata()).trimEnd());
     });
 
   program
@@ -168,6 +208,8 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .description("convert a source to an NWB file")
     .argument("<interface>", "interface class name or alias (see 'neuroconv list')")
     .argument("<path>", "file or folder to read")
+    .argument("[sourceArguments...]", "other source arguments as flags, e.g. --stream-name 2000Hz")
+    .allowUnknownOption()
     .requiredOption("-o, --output <file.nwb>", "the NWB file to write")
     .option("--metadata <file>", "YAML or JSON metadata that refines what the source states")
     .option("--overwrite", "replace the output file if it exists")
@@ -183,8 +225,8 @@ export function buildProgram(io: CliIO = defaultIO): Command {
       "--timezone <zone>",
       "IANA time zone of the recording (e.g. US/Pacific), for a start time without one",
     )
-    .action(async (interfaceName: string, path: string, options) =>
-      convert(interfaceName, path, options, io),
+    .action(async (interfaceName: string, path: string, extra: string[], options) =>
+      convert(interfaceName, path, options, io, extra),
     );
 
   return program;
