@@ -9,9 +9,8 @@
  *   default; the header's `-Feature` lines and record size say how many), int16 waveform samples (`.ntt`:
  *   WaveformLength rows of 4 channels).
  */
-import { closeSync, fstatSync, openSync } from "node:fs";
 import { SourceDataError } from "../../errors.js";
-import { readFullySync } from "../binary.js";
+import { readFullySync, withOpenFile } from "../binary.js";
 import { InterleavedFile, type SampleRecord } from "../interleaved.js";
 import { NEURALYNX_HEADER_BYTES, type NeuralynxHeader, readNeuralynxHeader } from "./header.js";
 
@@ -25,9 +24,7 @@ function forEachRecord(
   recordBytes: number,
   visit: (block: Buffer, offset: number, index: number) => void,
 ): number {
-  const fd = openSync(path, "r");
-  try {
-    const size = fstatSync(fd).size;
+  return withOpenFile(path, (fd, _, size) => {
     const payload = size - NEURALYNX_HEADER_BYTES;
     if (payload % recordBytes !== 0) {
       throw new SourceDataError(
@@ -49,9 +46,7 @@ function forEachRecord(
       for (let k = 0; k < n; k++) visit(block, k * recordBytes, first + k);
     }
     return count;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** A run of records without a gap: its first sample and its first timestamp (µs). */

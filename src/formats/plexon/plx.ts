@@ -17,10 +17,9 @@
  * pre-amp gain) (≥ 103); spike waveforms 3000 / (2048 × gain × 1000) (< 103), spike max magnitude /
  * (0.5 × 2^bits per spike sample × gain × 1000) (103-104), ... × spike pre-amp gain instead of 1000 (≥ 105).
  */
-import { closeSync, fstatSync, openSync } from "node:fs";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { readFullySync } from "../binary.js";
+import { readFullySync, withOpenFile } from "../binary.js";
 import { InterleavedFile, type SampleRecord, stackColumns } from "../interleaved.js";
 
 const FILE_HEADER_BYTES = 7504;
@@ -95,21 +94,10 @@ function text(bytes: Buffer): string {
 
 /** Opens a `.plx` file: headers, one pass over the data block headers (spikes and events are read). */
 export function openPlxFile(path: string): PlxFile {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-  try {
-    return parse(fd, path);
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, parse);
 }
 
-function parse(fd: number, path: string): PlxFile {
-  const size = fstatSync(fd).size;
+function parse(fd: number, path: string, size: number): PlxFile {
   if (size < FILE_HEADER_BYTES) {
     throw new SourceDataError(
       path,

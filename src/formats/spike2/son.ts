@@ -16,10 +16,9 @@
  *   AdcMark / RealMark / TextMark tick + marker bytes + extra bytes.
  * A tick is µs-per-time × time base seconds.
  */
-import { closeSync, fstatSync, openSync } from "node:fs";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { readFullySync } from "../binary.js";
+import { readFullySync, withOpenFile } from "../binary.js";
 import { InterleavedFile, type SampleRecord, stackColumns } from "../interleaved.js";
 
 export type SonChannelKind =
@@ -112,21 +111,10 @@ function pascal(bytes: Buffer, offset: number, size: number): string {
 
 /** Opens an `.smr` file: headers and the block chains of every channel; waveform samples stay on disk. */
 export function openSonFile(path: string): SonFile {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-  try {
-    return parse(fd, path);
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, parse);
 }
 
-function parse(fd: number, path: string): SonFile {
-  const size = fstatSync(fd).size;
+function parse(fd: number, path: string, size: number): SonFile {
   if (size < 512)
     throw new SourceDataError(path, `is ${size} bytes long, shorter than the 512-byte SON header: truncated`);
   const h = Buffer.alloc(512);

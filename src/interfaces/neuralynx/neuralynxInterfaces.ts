@@ -4,11 +4,15 @@
  */
 import { basename } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import { addRecordingToNwbfile, type Recording } from "../../conversion/ecephys/recording.js";
 import {
-  BaseRecordingInterface,
-  type RecordingConversionOptions,
-  type RecordingMetadata,
+  MultiStreamRecordingInterface,
+  pickStreams,
+  type RecordingStream,
+} from "../../conversion/ecephys/multiStream.js";
+import type { Recording } from "../../conversion/ecephys/recording.js";
+import type {
+  RecordingConversionOptions,
+  RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
@@ -147,7 +151,7 @@ function sessionStart(folder: NeuralynxFolder): string | undefined {
  * await nlx.runConversion({ nwbfilePath: "session.nwb" });
  * ```
  */
-export class NeuralynxRecordingInterface extends BaseRecordingInterface<NeuralynxRecordingSource> {
+export class NeuralynxRecordingInterface extends MultiStreamRecordingInterface<NeuralynxRecordingSource> {
   static override displayName = "Neuralynx Recording";
   static override keywords = ["Neuralynx", "Cheetah", "Pegasus", "ATLAS", "ecephys"];
   static override associatedSuffixes = [".ncs", ".nev"];
@@ -155,42 +159,33 @@ export class NeuralynxRecordingInterface extends BaseRecordingInterface<Neuralyn
   static override sourceSchema: TObject = NeuralynxRecordingSourceSchema;
 
   readonly folder: NeuralynxFolder;
-  /** The streams written, highest rate first; the timing API applies to the first. */
-  readonly streams: readonly NeuralynxStream[];
-  protected readonly recording: Recording;
+  protected readonly streams: readonly RecordingStream[];
 
   constructor(sourceData: NeuralynxRecordingSource) {
     super(sourceData);
     this.folder = openNeuralynxFolder(sourceData.folderPath);
     const all = this.folder.streams;
     if (all.length === 0) throw new SourceDataError(sourceData.folderPath, "holds no .ncs file with samples");
-    const { streamName } = sourceData;
-    const chosen = streamName === undefined ? all : all.filter((s) => s.name === streamName);
-    if (chosen.length === 0) {
-      throw new SourceDataError(
-        sourceData.folderPath,
-        `has no stream '${streamName}'; its streams are ${all.map((s) => s.name).join(", ")}`,
-      );
-    }
-    this.streams = chosen;
-    this.recording = recordingOf(chosen[0]!);
+    const chosen = pickStreams(all, sourceData.streamName, sourceData.folderPath);
+    const reference = this.folder.referenceMicros;
+    this.streams = chosen.map((stream) => {
+      const gaps = stream.segments.length - 1;
+      return {
+        key: chosen.length > 1 ? `ElectricalSeries${stream.name}` : "ElectricalSeries",
+        recording: recordingOf(stream),
+        timing: () => streamTiming(stream, reference),
+        description: `Neuralynx ${stream.samplingRate} Hz channels ${stream.channels.map((c) => c.name).join(", ")}${
+          gaps > 0
+            ? `; recorded in ${gaps + 1} segments (gaps in the record timestamps; see the timestamps)`
+            : ""
+        }`,
+      };
+    });
   }
 
   /** Names of the streams of a folder (sampling rates), for `streamName`. */
   static getStreamNames(folderPath: string): string[] {
     return openNeuralynxFolder(folderPath).streams.map((s) => s.name);
-  }
-
-  private keyOf(stream: NeuralynxStream): string {
-    return this.streams.length > 1 ? `ElectricalSeries${stream.name}` : "ElectricalSeries";
-  }
-
-  override get seriesKey(): string {
-    return this.keyOf(this.streams[0]!);
-  }
-
-  protected override getOriginalTiming(): Timing {
-    return streamTiming(this.streams[0]!, this.folder.referenceMicros);
   }
 
   protected override get sourceSessionStartTime(): string | undefined {
@@ -199,7 +194,7 @@ export class NeuralynxRecordingInterface extends BaseRecordingInterface<Neuralyn
 
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    const application = this.streams[0]!.channels[0]!.header.application;
+    const application = this.folder.streams[0]!.channels[0]!.header.application;
     metadata.Ecephys.Device = [
       {
         name: "DeviceEcephys",
@@ -207,17 +202,6 @@ export class NeuralynxRecordingInterface extends BaseRecordingInterface<Neuralyn
         manufacturer: "Neuralynx",
       },
     ];
-    for (const stream of this.streams) {
-      const gaps = stream.segments.length - 1;
-      metadata.Ecephys[this.keyOf(stream)] = {
-        name: this.keyOf(stream),
-        description: `Neuralynx ${stream.samplingRate} Hz channels ${stream.channels.map((c) => c.name).join(", ")}${
-          gaps > 0
-            ? `; recorded in ${gaps + 1} segments (gaps in the record timestamps; see the timestamps)`
-            : ""
-        }`,
-      };
-    }
     return metadata;
   }
 
@@ -226,15 +210,7 @@ export class NeuralynxRecordingInterface extends BaseRecordingInterface<Neuralyn
     metadata: Metadata,
     options: RecordingConversionOptions = {},
   ): void {
-    for (const [i, stream] of this.streams.entries()) {
-      addRecordingToNwbfile(nwbfile, recordingOf(stream), metadata, {
-        seriesKey: this.keyOf(stream),
-        // the first stream follows this interface's (possibly aligned) clock; the others keep their own
-        timing: i === 0 ? this.getTiming() : streamTiming(stream, this.folder.referenceMicros),
-        ...(options.writeAs && { writeAs: options.writeAs }),
-        ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
-      });
-    }
+    super.addToNwbfile(nwbfile, metadata, options);
     const original = this.getOriginalTiming();
     const current = this.getTiming();
     // events follow the same shift as the first stream when it was re-started (aligned) as a whole

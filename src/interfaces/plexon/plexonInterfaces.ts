@@ -4,10 +4,14 @@
  */
 import { basename, extname } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import { addRecordingToNwbfile, type Recording } from "../../conversion/ecephys/recording.js";
+import {
+  MultiStreamRecordingInterface,
+  pickStreams,
+  type RecordingStream,
+} from "../../conversion/ecephys/multiStream.js";
+import type { Recording } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
-  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
@@ -78,7 +82,7 @@ function streamTiming(stream: PlxStream): Timing {
  * await plexon.runConversion({ nwbfilePath: "session.nwb" });
  * ```
  */
-export class PlexonRecordingInterface extends BaseRecordingInterface<PlexonRecordingSource> {
+export class PlexonRecordingInterface extends MultiStreamRecordingInterface<PlexonRecordingSource> {
   static override displayName = "Plexon Recording";
   static override keywords = ["Plexon", "OmniPlex", "MAP", "PLX", "ecephys"];
   static override associatedSuffixes = [".plx"];
@@ -86,41 +90,24 @@ export class PlexonRecordingInterface extends BaseRecordingInterface<PlexonRecor
   static override sourceSchema: TObject = PlexonRecordingSourceSchema;
 
   readonly plx: PlxFile;
-  readonly streams: readonly PlxStream[];
-  protected readonly recording: Recording;
+  protected readonly streams: readonly RecordingStream[];
 
   constructor(sourceData: PlexonRecordingSource) {
     super(sourceData);
     this.plx = openPlx(sourceData.filePath);
-    const all = this.plx.streams;
-    if (all.length === 0) {
+    if (this.plx.streams.length === 0) {
       throw new SourceDataError(
         sourceData.filePath,
         "holds no continuous samples (its slow-channel headers have no data blocks); its spikes and events convert with PlexonSortingInterface",
       );
     }
-    const chosen =
-      sourceData.streamName === undefined ? all : all.filter((s) => s.name === sourceData.streamName);
-    if (chosen.length === 0) {
-      throw new SourceDataError(
-        sourceData.filePath,
-        `has no stream '${sourceData.streamName}'; its streams are ${all.map((s) => s.name).join(", ")}`,
-      );
-    }
-    this.streams = chosen;
-    this.recording = recordingOf(chosen[0]!);
-  }
-
-  private keyOf(stream: PlxStream): string {
-    return this.streams.length > 1 ? `ElectricalSeries${stream.name}` : "ElectricalSeries";
-  }
-
-  override get seriesKey(): string {
-    return this.keyOf(this.streams[0]!);
-  }
-
-  protected override getOriginalTiming(): Timing {
-    return streamTiming(this.streams[0]!);
+    const chosen = pickStreams(this.plx.streams, sourceData.streamName, sourceData.filePath);
+    this.streams = chosen.map((stream) => ({
+      key: chosen.length > 1 ? `ElectricalSeries${stream.name}` : "ElectricalSeries",
+      recording: recordingOf(stream),
+      timing: () => streamTiming(stream),
+      description: `Plexon continuous channels ${stream.channels.map((c) => c.name).join(", ")} at ${stream.samplingRate} Hz`,
+    }));
   }
 
   protected override get sourceSessionStartTime(): string | undefined {
@@ -136,28 +123,7 @@ export class PlexonRecordingInterface extends BaseRecordingInterface<PlexonRecor
         manufacturer: "Plexon",
       },
     ];
-    for (const stream of this.streams) {
-      metadata.Ecephys[this.keyOf(stream)] = {
-        name: this.keyOf(stream),
-        description: `Plexon continuous channels ${stream.channels.map((c) => c.name).join(", ")} at ${stream.samplingRate} Hz`,
-      };
-    }
     return metadata;
-  }
-
-  override addToNwbfile(
-    nwbfile: NWBFile,
-    metadata: Metadata,
-    options: RecordingConversionOptions = {},
-  ): void {
-    for (const [i, stream] of this.streams.entries()) {
-      addRecordingToNwbfile(nwbfile, recordingOf(stream), metadata, {
-        seriesKey: this.keyOf(stream),
-        timing: i === 0 ? this.getTiming() : streamTiming(stream),
-        ...(options.writeAs && { writeAs: options.writeAs }),
-        ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
-      });
-    }
   }
 }
 

@@ -4,11 +4,11 @@
  */
 import { basename } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import { addRecordingToNwbfile, type Recording } from "../../conversion/ecephys/recording.js";
-import {
-  BaseRecordingInterface,
-  type RecordingConversionOptions,
-  type RecordingMetadata,
+import { MultiStreamRecordingInterface, type RecordingStream } from "../../conversion/ecephys/multiStream.js";
+import type { Recording } from "../../conversion/ecephys/recording.js";
+import type {
+  RecordingConversionOptions,
+  RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
@@ -42,7 +42,6 @@ const safeName = (title: string) => title.replace(/[^A-Za-z0-9]+/g, "") || "Chan
 
 /** A group of voltage channels of one stream with one offset: one ElectricalSeries. */
 interface VoltageSeries {
-  readonly key: string;
   readonly stream: SonStream;
   readonly indices: number[];
   readonly offsetVolts: number;
@@ -86,7 +85,7 @@ function recordingOf(series: VoltageSeries): Recording {
  * await spike2.runConversion({ nwbfilePath: "session.nwb" });
  * ```
  */
-export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2RecordingSource> {
+export class Spike2RecordingInterface extends MultiStreamRecordingInterface<Spike2RecordingSource> {
   static override displayName = "Spike2 Recording";
   static override keywords = ["Spike2", "CED", "SON", "smr", "ecephys", "EMG"];
   static override associatedSuffixes = [".smr", ".smrx"];
@@ -94,10 +93,9 @@ export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2Recor
   static override sourceSchema: TObject = Spike2RecordingSourceSchema;
 
   readonly son: SonFile;
-  readonly voltageSeries: readonly VoltageSeries[];
+  protected readonly streams: readonly RecordingStream[];
   /** Waveform channels not in volts, with their stream. */
   readonly otherChannels: readonly { stream: SonStream; index: number; channel: SonWaveChannel }[];
-  protected readonly recording: Recording;
 
   constructor(sourceData: Spike2RecordingSource) {
     super(sourceData);
@@ -121,9 +119,7 @@ export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2Recor
         const offset = channel.offset * factor;
         byOffset.set(offset, [...(byOffset.get(offset) ?? []), index]);
       });
-      for (const [offsetVolts, indices] of byOffset) {
-        series.push({ key: "", stream, indices, offsetVolts });
-      }
+      for (const [offsetVolts, indices] of byOffset) series.push({ stream, indices, offsetVolts });
     }
     if (series.length === 0) {
       throw new SourceDataError(
@@ -131,23 +127,17 @@ export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2Recor
         `has no waveform channel in volts (units: ${others.map((o) => `${o.channel.title} '${o.channel.unit}'`).join(", ") || "no waveform channels"}); an ElectricalSeries needs voltage data`,
       );
     }
-    this.voltageSeries = series.map((s, i) => ({
-      ...s,
+    const titleOf = (s: VoltageSeries) => safeName(s.stream.channels[s.indices[0]!]!.title);
+    this.streams = series.map((s, i) => ({
       key:
         series.length === 1
           ? "ElectricalSeries"
-          : `ElectricalSeries${safeName(s.stream.channels[s.indices[0]!]!.title)}${series.filter((o) => o.stream.channels[o.indices[0]!]!.title === s.stream.channels[s.indices[0]!]!.title).length > 1 ? i : ""}`,
+          : `ElectricalSeries${titleOf(s)}${series.filter((o) => titleOf(o) === titleOf(s)).length > 1 ? i : ""}`,
+      recording: recordingOf(s),
+      timing: () => timingOf(s.stream),
+      description: `Spike2 channels ${s.indices.map((k) => s.stream.channels[k]!.title).join(", ")} at ${s.stream.samplingRate} Hz`,
     }));
     this.otherChannels = others;
-    this.recording = recordingOf(this.voltageSeries[0]!);
-  }
-
-  override get seriesKey(): string {
-    return this.voltageSeries[0]!.key;
-  }
-
-  protected override getOriginalTiming(): Timing {
-    return timingOf(this.voltageSeries[0]!.stream);
   }
 
   protected override get sourceSessionStartTime(): string | undefined {
@@ -163,13 +153,6 @@ export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2Recor
         manufacturer: "CED",
       },
     ];
-    for (const s of this.voltageSeries) {
-      const names = s.indices.map((i) => s.stream.channels[i]!.title);
-      metadata.Ecephys[s.key] = {
-        name: s.key,
-        description: `Spike2 channels ${names.join(", ")} at ${s.stream.samplingRate} Hz`,
-      };
-    }
     if (this.son.comments.length > 0) metadata.NWBFile.notes = this.son.comments.join("\n");
     return metadata;
   }
@@ -179,14 +162,7 @@ export class Spike2RecordingInterface extends BaseRecordingInterface<Spike2Recor
     metadata: Metadata,
     options: RecordingConversionOptions = {},
   ): void {
-    for (const [i, s] of this.voltageSeries.entries()) {
-      addRecordingToNwbfile(nwbfile, recordingOf(s), metadata, {
-        seriesKey: s.key,
-        timing: i === 0 ? this.getTiming() : timingOf(s.stream),
-        ...(options.writeAs && { writeAs: options.writeAs }),
-        ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
-      });
-    }
+    super.addToNwbfile(nwbfile, metadata, options);
     const source = basename(this.son.path);
     for (const { stream, index, channel } of this.otherChannels) {
       addAnalogToNwbfile(
