@@ -27,6 +27,7 @@ import {
 } from "../../formats/neuralynx/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
+/** The source arguments of {@link NeuralynxRecordingInterface}, as a JSON schema. */
 export const NeuralynxRecordingSourceSchema = Type.Object(
   {
     folderPath: Type.String({ description: "The Neuralynx session folder (.ncs files, Events.nev)." }),
@@ -37,6 +38,7 @@ export const NeuralynxRecordingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of {@link NeuralynxRecordingInterface}. */
 export type NeuralynxRecordingSource = Static<typeof NeuralynxRecordingSourceSchema>;
 
 /** The DSP filter settings of a channel in words. */
@@ -222,11 +224,13 @@ export class NeuralynxRecordingInterface extends MultiStreamRecordingInterface<N
   }
 }
 
+/** The source arguments of {@link NeuralynxSortingInterface}, as a JSON schema. */
 export const NeuralynxSortingSourceSchema = Type.Object(
   { folderPath: Type.String({ description: "The Neuralynx session folder (.nse / .ntt files)." }) },
   { additionalProperties: false },
 );
 
+/** The source arguments of {@link NeuralynxSortingInterface}. */
 export type NeuralynxSortingSource = Static<typeof NeuralynxSortingSourceSchema>;
 
 /**

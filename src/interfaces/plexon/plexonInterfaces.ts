@@ -35,6 +35,7 @@ function openPlx(filePath: string): PlxFile {
 const FilePathSchema = (description: string) =>
   Type.Object({ filePath: Type.String({ description }) }, { additionalProperties: false });
 
+/** The source arguments of {@link PlexonRecordingInterface}, as a JSON schema. */
 export const PlexonRecordingSourceSchema = Type.Object(
   {
     filePath: Type.String({ description: "The .plx file." }),
@@ -47,6 +48,7 @@ export const PlexonRecordingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of {@link PlexonRecordingInterface}. */
 export type PlexonRecordingSource = Static<typeof PlexonRecordingSourceSchema>;
 
 function recordingOf(stream: PlxStream): Recording {
@@ -127,7 +129,9 @@ export class PlexonRecordingInterface extends MultiStreamRecordingInterface<Plex
   }
 }
 
+/** The source arguments of {@link PlexonSortingInterface}, as a JSON schema. */
 export const PlexonSortingSourceSchema = FilePathSchema("The .plx file.");
+/** The source arguments of {@link PlexonSortingInterface}. */
 export type PlexonSortingSource = Static<typeof PlexonSortingSourceSchema>;
 
 /** Plexon names sorted units a, b, c, ... after the channel; unit 0 is unsorted. */
@@ -199,7 +203,9 @@ export class PlexonSortingInterface extends BaseSortingInterface<PlexonSortingSo
   }
 }
 
+/** The source arguments of {@link Plexon2RecordingInterface}, as a JSON schema. */
 export const Plexon2RecordingSourceSchema = FilePathSchema("The .pl2 file.");
+/** The source arguments of {@link Plexon2RecordingInterface}. */
 export type Plexon2RecordingSource = Static<typeof Plexon2RecordingSourceSchema>;
 
 /**

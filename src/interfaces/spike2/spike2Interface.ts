@@ -22,11 +22,13 @@ import {
 } from "../../formats/spike2/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
+/** The source arguments of {@link Spike2RecordingInterface}, as a JSON schema. */
 export const Spike2RecordingSourceSchema = Type.Object(
   { filePath: Type.String({ description: "The Spike2 .smr file (32-bit SON)." }) },
   { additionalProperties: false },
 );
 
+/** The source arguments of {@link Spike2RecordingInterface}. */
 export type Spike2RecordingSource = Static<typeof Spike2RecordingSourceSchema>;
 
 /** Volts per unit of the voltage units Spike2 files use; undefined for other quantities. */
