@@ -34,6 +34,11 @@ export {
   NWBConverter,
 } from "./conversion/converter.js";
 export {
+  MultiStreamRecordingInterface,
+  pickStreams,
+  type RecordingStream,
+} from "./conversion/ecephys/multiStream.js";
+export {
   addRecordingToNwbfile,
   type ChannelProperty,
   type Recording,
@@ -82,11 +87,16 @@ export {
   type AnalogSignal,
   addAnalogChannelsToNwbfile,
   addAnalogToNwbfile,
+  addEventsToNwbfile,
   addTtlLineToNwbfile,
+  type CodedEvents,
   type TtlLine,
+  ttlLinesFromWords,
 } from "./conversion/signals.js";
 export { BaseTemporalInterface } from "./conversion/temporal.js";
 export {
+  type ClockSegment,
+  segmentedTiming,
   type Timing,
   timeAt,
   timestampsOf,
@@ -119,6 +129,15 @@ export {
   type IntanSource,
   IntanSourceSchema,
 } from "./interfaces/intan/intanInterfaces.js";
+// Neuralynx
+export {
+  NeuralynxRecordingInterface,
+  type NeuralynxRecordingSource,
+  NeuralynxRecordingSourceSchema,
+  NeuralynxSortingInterface,
+  type NeuralynxSortingSource,
+  NeuralynxSortingSourceSchema,
+} from "./interfaces/neuralynx/neuralynxInterfaces.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,
@@ -142,6 +161,18 @@ export {
   type PhySortingSource,
   PhySortingSourceSchema,
 } from "./interfaces/phy/phyInterface.js";
+// Plexon
+export {
+  Plexon2RecordingInterface,
+  type Plexon2RecordingSource,
+  Plexon2RecordingSourceSchema,
+  PlexonRecordingInterface,
+  type PlexonRecordingSource,
+  PlexonRecordingSourceSchema,
+  PlexonSortingInterface,
+  type PlexonSortingSource,
+  PlexonSortingSourceSchema,
+} from "./interfaces/plexon/plexonInterfaces.js";
 // The registry the command line lists
 export {
   type ConstructibleConversion,
@@ -150,6 +181,12 @@ export {
   pathArgumentOf,
   type RegisteredInterface,
 } from "./interfaces/registry.js";
+// Spike2
+export {
+  Spike2RecordingInterface,
+  type Spike2RecordingSource,
+  Spike2RecordingSourceSchema,
+} from "./interfaces/spike2/spike2Interface.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,

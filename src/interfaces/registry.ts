@@ -11,6 +11,7 @@ import {
   IntanDigitalInterface,
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
+import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -19,6 +20,12 @@ import {
   OpenEphysRecordingInterface,
 } from "./openephys/openEphysInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
+import {
+  Plexon2RecordingInterface,
+  PlexonRecordingInterface,
+  PlexonSortingInterface,
+} from "./plexon/plexonInterfaces.js";
+import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -57,6 +64,12 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
+  { cls: NeuralynxRecordingInterface, aliases: ["neuralynx"] },
+  { cls: NeuralynxSortingInterface, aliases: ["neuralynx-sorting"] },
+  { cls: PlexonRecordingInterface, aliases: ["plexon"] },
+  { cls: PlexonSortingInterface, aliases: ["plexon-sorting"] },
+  { cls: Plexon2RecordingInterface, aliases: ["plexon2"] },
+  { cls: Spike2RecordingInterface, aliases: ["spike2"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
