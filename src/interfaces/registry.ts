@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -57,6 +58,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
+  { cls: AxonIntracellularInterface, aliases: ["abf"] },
+  { cls: AxonIntracellularConverter, aliases: ["abf-files"] },
+  { cls: AbfInterface, aliases: [] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
