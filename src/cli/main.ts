@@ -35,7 +35,7 @@ const defaultIO: CliIO = {
   progress: process.stderr.isTTY,
 };
 
-function construct(interfaceName: string, path: string): Conversion {
+function construct(interfaceName: string, paths: readonly string[]): Conversion {
   const entry = findInterface(interfaceName);
   if (!entry) {
     throw new Error(
@@ -43,7 +43,13 @@ function construct(interfaceName: string, path: string): Conversion {
     );
   }
   const argument = pathArgumentOf(entry.cls);
-  const sourceData = argument ? { [argument]: path } : {};
+  // an argument that lists files (e.g. filePaths) takes every path given; the others take exactly one
+  const takesList =
+    argument !== undefined && entry.cls.getSourceSchema().properties[argument]?.type === "array";
+  if (!takesList && paths.length !== 1) {
+    throw new Error(`${entry.cls.name} reads one file or folder; ${paths.length} paths were given`);
+  }
+  const sourceData = argument ? { [argument]: takesList ? [...paths] : paths[0] } : {};
   return new entry.cls(sourceData as never);
 }
 
@@ -56,7 +62,7 @@ function level(value: string): number {
 
 async function convert(
   interfaceName: string,
-  path: string,
+  paths: readonly string[],
   options: {
     output: string;
     metadata?: string;
@@ -69,7 +75,7 @@ async function convert(
   io: CliIO,
 ): Promise<void> {
   await checkOutputPath(options.output, options.overwrite ?? false);
-  const conversion = construct(interfaceName, path);
+  const conversion = construct(interfaceName, paths);
   const userMetadata = options.metadata ? await loadMetadata(options.metadata) : {};
   const metadata: Metadata = mergeMetadata(conversion.getMetadata(), userMetadata);
   if (options.timezone) {
@@ -137,16 +143,16 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .command("metadata")
     .description("print the metadata a source states, as YAML to edit and pass back with --metadata")
     .argument("<interface>", "interface class name or alias (see 'neuroconv list')")
-    .argument("<path>", "file or folder to read")
-    .action(async (interfaceName: string, path: string) => {
-      io.out(metadataToYaml(construct(interfaceName, path).getMetadata()).trimEnd());
+    .argument("<path...>", "file or folder to read (several files for interfaces that take a list)")
+    .action(async (interfaceName: string, paths: string[]) => {
+      io.out(metadataToYaml(construct(interfaceName, paths).getMetadata()).trimEnd());
     });
 
   program
     .command("convert")
     .description("convert a source to an NWB file")
     .argument("<interface>", "interface class name or alias (see 'neuroconv list')")
-    .argument("<path>", "file or folder to read")
+    .argument("<path...>", "file or folder to read (several files for interfaces that take a list)")
     .requiredOption("-o, --output <file.nwb>", "the NWB file to write")
     .option("--metadata <file>", "YAML or JSON metadata that refines what the source states")
     .option("--overwrite", "replace the output file if it exists")
@@ -161,8 +167,8 @@ export function buildProgram(io: CliIO = defaultIO): Command {
       "--timezone <zone>",
       "IANA time zone of the recording (e.g. US/Pacific), for a start time without one",
     )
-    .action(async (interfaceName: string, path: string, options) =>
-      convert(interfaceName, path, options, io),
+    .action(async (interfaceName: string, paths: string[], options) =>
+      convert(interfaceName, paths, options, io),
     );
 
   return program;

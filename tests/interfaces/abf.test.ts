@@ -4,7 +4,7 @@
  * the step protocols, and the icephys tables linking them. nwbcheck validates every file (with
  * NWBCHECK_STACK set, pynwb reads the icephys tables too).
  */
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -281,6 +281,32 @@ describe.skipIf(!RUN)("Axon ABF samples converted to NWB", () => {
     expect(cell.trim()).toBe("cell 1 | slice 2");
   });
 
+  it("tags become an AnnotationSeries at their time (synch time units)", async () => {
+    // a copy of 171116sh_0011.abf with one tag appended in a new block and the tag section pointing to it
+    const bytes = readFileSync(testdata("abf", "171116sh_0011.abf"));
+    const tag = Buffer.alloc(512);
+    tag.writeInt32LE(40000, 0); // 40000 x fSynchTimeUnit 12.5 µs = 0.5 s
+    tag.write("drug on", 4, "latin1");
+    tag.writeInt16LE(1, 60);
+    const tagged = Buffer.concat([bytes, tag]);
+    tagged.writeUInt32LE(bytes.length / 512, 76 + 11 * 16);
+    tagged.writeUInt32LE(64, 80 + 11 * 16);
+    tagged.writeBigInt64LE(1n, 84 + 11 * 16);
+    const source = join(dir, "tagged.abf");
+    writeFileSync(source, tagged);
+    const path = join(dir, "tagged.nwb");
+    await new AxonIntracellularInterface({ filePath: source }).runConversion({
+      nwbfilePath: path,
+      metadata: zone(EXPECTED["171116sh_0011.abf"].start),
+    });
+    expect(validateIfAvailable(path).passed).toBe(true);
+    const read = python(
+      `import h5py, sys; s = h5py.File(sys.argv[1], "r")["acquisition/tags-tagged"]; print(s.attrs["neurodata_type"], s["data"][0].decode(), s["timestamps"][0])`,
+      path,
+    );
+    expect(read.trim()).toBe("AnnotationSeries drug on 0.5");
+  });
+
   it("passes the reusable interface check (schemas, metadata, stub)", async () => {
     await checkDataInterface(
       new AxonIntracellularInterface({ filePath: testdata("abf", "18702001-step.abf") }),
@@ -290,6 +316,30 @@ describe.skipIf(!RUN)("Axon ABF samples converted to NWB", () => {
         validate: validateIfAvailable,
       },
     );
+  });
+
+  it("converts several files from the command line", async () => {
+    const out: string[] = [];
+    const files = ["171116sh_0011.abf", "18702001-step.abf"].map((f) => testdata("abf", f));
+    const path = join(dir, "cli-two.nwb");
+    const code = await runCli(["convert", "abf-files", ...files, "-o", path, "--timezone", "UTC"], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
+    expect(code, out.join("\n")).toBe(0);
+    const rows = python(
+      `import h5py, sys; f = h5py.File(sys.argv[1], "r"); print(len(f["general/intracellular_ephys/sequential_recordings/id"]), len(f["acquisition"]))`,
+      path,
+    );
+    expect(rows.trim()).toBe("2 26"); // 20 sweeps x 1 channel + 3 sweeps x 2 channels
+    const err: string[] = [];
+    expect(
+      await runCli(["convert", "abf", ...files, "-o", join(dir, "never.nwb")], {
+        out: () => {},
+        err: (t) => err.push(t),
+      }),
+    ).toBe(1);
+    expect(err).toEqual(["error: AxonIntracellularInterface reads one file or folder; 2 paths were given"]);
   });
 
   it("converts from the command line by class name and alias", async () => {

@@ -24,6 +24,7 @@ import {
   commandUnavailableReason,
   openAbfFile,
 } from "../../formats/abf/index.js";
+import { coreType, TimeSeries } from "../../nwb/containers/base.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
 const SI_PREFIX: Record<string, number> = { "": 1, m: 1e-3, u: 1e-6, µ: 1e-6, n: 1e-9, p: 1e-12, f: 1e-15 };
@@ -153,6 +154,26 @@ function sequenceOf(abf: AbfRecording, stimulusType: string, offset: number): Ic
   };
 }
 
+/** Tags (comments typed in Clampex during the recording) as an AnnotationSeries named after the file. */
+function addTags(nwbfile: NWBFile, header: AbfHeader, offset: number): void {
+  if (header.tags.length === 0) return;
+  const stem = basename(header.path).replace(/\.abf$/i, "");
+  nwbfile.addAcquisition(
+    new TimeSeries(
+      {
+        name: `tags-${stem}`,
+        data: header.tags.map((t) => t.comment || `(tag of type ${t.type}, no comment)`),
+        dtype: "utf8",
+        unit: "n/a",
+        resolution: -1,
+        timestamps: Float64Array.from(header.tags, (t) => offset + t.time),
+        description: `Tags entered during the recording of ${basename(header.path)}`,
+      },
+      coreType("AnnotationSeries"),
+    ),
+  );
+}
+
 /** The source arguments of one file, as a JSON schema (the TypeScript type below is derived from it). */
 export const AxonIntracellularSourceSchema = Type.Object(
   { filePath: Type.String({ description: "The .abf file (ABF 1.x or 2.x) of one protocol run." }) },
@@ -217,6 +238,7 @@ export class AxonIntracellularInterface extends BaseDataInterface<
     const offset = secondsBetween(header.startDateTime, metadata.NWBFile.session_start_time);
     const sequence = sequenceOf(this.abf, given?.stimulus_type ?? protocolName(header), offset);
     this.sequenceRow = addIcephysSequence(nwbfile, sequence, metadata, options);
+    addTags(nwbfile, header, offset);
   }
 }
 
