@@ -10,6 +10,7 @@ import {
   MockSortingInterface,
 } from "../testing/mocks.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
+import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -61,6 +62,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AxonIntracellularInterface, aliases: ["abf"] },
   { cls: AxonIntracellularConverter, aliases: ["abf-files"] },
   { cls: AbfInterface, aliases: [] },
+  { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
+  { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
