@@ -15,12 +15,11 @@ import type { IcephysMetadata, Metadata } from "../metadata/schema.js";
 import {
   addGroupingTable,
   addIntracellularElectrode,
-  addIntracellularRecordingsTable,
   type ClampMode,
   createResponseSeries,
   createStimulusSeries,
   type IcephysGroupingName,
-  IntracellularRecordingsTable,
+  intracellularRecordings,
   type PatchClampData,
 } from "./nwbObjects.js";
 
@@ -76,13 +75,6 @@ const RESPONSE_PREFIX: Record<ClampMode, string> = {
 
 function section(nwbfile: NWBFile): GroupNode {
   return nwbfile.generalSection("intracellular_ephys");
-}
-
-function recordingsTable(nwbfile: NWBFile): IntracellularRecordingsTable {
-  const existing = section(nwbfile).get("intracellular_recordings");
-  return existing instanceof IntracellularRecordingsTable
-    ? existing
-    : addIntracellularRecordingsTable(nwbfile);
 }
 
 function groupingTable(nwbfile: NWBFile, name: IcephysGroupingName, lower: DynamicTable): DynamicTable {
@@ -146,8 +138,8 @@ export function addIcephysSequence(
     sequence.electrodes.map((e) => [e.name, electrodeFor(nwbfile, e, device, metadata)] as const),
   );
   const channelOf = new Map(sequence.electrodes.map((e, k) => [e.name, k] as const));
-  const recordings = recordingsTable(nwbfile);
-  const simultaneous = groupingTable(nwbfile, "simultaneous_recordings", recordings);
+  const recordings = intracellularRecordings(nwbfile);
+  const simultaneous = groupingTable(nwbfile, "simultaneous_recordings", recordings.table);
   const sequential = groupingTable(nwbfile, "sequential_recordings", simultaneous);
   const sweepRows: number[] = [];
   for (const sweep of sequence.sweeps) {

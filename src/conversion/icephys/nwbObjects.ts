@@ -1,14 +1,15 @@
 /**
  * The NWB core intracellular types (IntracellularElectrode, the PatchClampSeries family, the icephys
- * tables), built with the generic containers. Every icephys object is constructed here and nowhere else, so
- * this one file switches when typed classes generated from the schema become available.
+ * tables), built with the classes generated from the schema (`coreTypes`). Every icephys object is
+ * constructed here and nowhere else.
  */
 import type { ChunkSource } from "../../data/lazy.js";
-import { Container, coreType, TimeSeries } from "../../nwb/containers/base.js";
+import type { TimeSeries } from "../../nwb/containers/base.js";
 import type { Device } from "../../nwb/containers/ecephys.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
-import type { GroupNode, TypeIdentity } from "../../nwb/containers/node.js";
-import { type ColumnSpec, DynamicTable } from "../../nwb/containers/table.js";
+import type { GroupNode } from "../../nwb/containers/node.js";
+import type { ColumnSpec, DynamicTable } from "../../nwb/containers/table.js";
+import * as core from "../../nwb/types/core.js";
 
 /** The clamp of one recorded channel: what was held and what was measured. */
 export type ClampMode = "voltageClamp" | "currentClamp" | "currentZero";
@@ -31,21 +32,7 @@ export function addIntracellularElectrode(
   nwbfile: NWBFile,
   options: IntracellularElectrodeOptions,
 ): GroupNode {
-  const electrode = new Container("IntracellularElectrode", options.name);
-  electrode.setDataset("description", options.description);
-  for (const field of [
-    "cell_id",
-    "slice",
-    "location",
-    "resistance",
-    "seal",
-    "filtering",
-    "initial_access_resistance",
-  ] as const) {
-    electrode.setDataset(field, options[field]);
-  }
-  electrode.setLink("device", options.device);
-  return nwbfile.generalSection("intracellular_ephys").add(electrode);
+  return nwbfile.generalSection("intracellular_ephys").add(new core.IntracellularElectrode(options));
 }
 
 /** Data of one response or stimulus: stored values and their scaling to SI units. */
@@ -69,26 +56,35 @@ export interface PatchClampSeriesOptions extends PatchClampData {
   readonly comments?: string;
 }
 
-const RESPONSE_TYPES: Record<ClampMode, string> = {
-  voltageClamp: "VoltageClampSeries",
-  currentClamp: "CurrentClampSeries",
-  currentZero: "IZeroClampSeries",
-};
+function seriesOptions(options: PatchClampSeriesOptions) {
+  return {
+    name: options.name,
+    data: options.data,
+    conversion: options.conversion,
+    offset: options.offset,
+    rate: options.rate,
+    starting_time: options.startingTime,
+    description: options.description,
+    comments: options.comments,
+    stimulus_description: options.stimulusDescription,
+    sweep_number: options.sweepNumber,
+    electrode: options.electrode,
+    ...(options.gain !== undefined && Number.isFinite(options.gain) && { gain: options.gain }),
+  };
+}
 
 /** A recorded response (VoltageClampSeries measures amperes; the current clamps measure volts). */
 export function createResponseSeries(mode: ClampMode, options: PatchClampSeriesOptions): TimeSeries {
-  const series = patchClampSeries(
-    coreType(RESPONSE_TYPES[mode]),
-    mode === "voltageClamp" ? "amperes" : "volts",
-    options,
-  );
-  if (mode === "currentZero") {
-    // IZeroClampSeries: no current is injected, by definition
-    for (const field of ["bias_current", "bridge_balance", "capacitance_compensation"]) {
-      series.setDataset(field, 0, "float32");
-    }
-  }
-  return series;
+  const common = seriesOptions(options);
+  if (mode === "voltageClamp") return new core.VoltageClampSeries(common);
+  if (mode === "currentClamp") return new core.CurrentClampSeries(common);
+  // I=0: no current is injected, by definition (the schema fixes these to 0 and the description to N/A)
+  return new core.IZeroClampSeries({
+    ...common,
+    bias_current: 0,
+    bridge_balance: 0,
+    capacitance_compensation: 0,
+  });
 }
 
 /** The command a DAC played: volts in voltage clamp, amperes in current clamp. */
@@ -97,31 +93,8 @@ export function createStimulusSeries(
   options: PatchClampSeriesOptions,
 ): TimeSeries {
   return mode === "voltageClamp"
-    ? patchClampSeries(coreType("VoltageClampStimulusSeries"), "volts", options)
-    : patchClampSeries(coreType("CurrentClampStimulusSeries"), "amperes", options);
-}
-
-function patchClampSeries(type: TypeIdentity, unit: string, options: PatchClampSeriesOptions): TimeSeries {
-  const series = new TimeSeries(
-    {
-      name: options.name,
-      data: options.data,
-      unit,
-      conversion: options.conversion,
-      offset: options.offset,
-      rate: options.rate,
-      starting_time: options.startingTime,
-      description: options.description,
-      comments: options.comments,
-    },
-    type,
-  );
-  series.setAttribute("stimulus_description", options.stimulusDescription);
-  series.setAttribute("sweep_number", options.sweepNumber, "uint32");
-  if (options.gain !== undefined && Number.isFinite(options.gain))
-    series.setDataset("gain", options.gain, "float32");
-  series.setLink("electrode", options.electrode);
-  return series;
+    ? new core.VoltageClampStimulusSeries(seriesOptions(options))
+    : new core.CurrentClampStimulusSeries(seriesOptions(options));
 }
 
 /** A row of a TimeSeriesReferenceVectorData: the whole series, or (-1, -1) for "none". */
@@ -133,69 +106,42 @@ function seriesReference(series: TimeSeries, placeholder = false) {
   };
 }
 
-const SERIES_REFERENCE_DTYPE = {
-  compound: [
-    { name: "idx_start", dtype: "int32" },
-    { name: "count", dtype: "int32" },
-    { name: "timeseries", dtype: "objectref" },
-  ],
-} as const;
-
-/** A sub-table of the IntracellularRecordingsTable with its one standard column. */
-function categoryTable(name: string, type: string, description: string, column: ColumnSpec): DynamicTable {
-  return new DynamicTable({ name, description, columns: [column] }, coreType(type));
-}
-
 /**
  * IntracellularRecordingsTable: one row per (electrode, stimulus, response); an AlignedDynamicTable whose
  * categories are the electrodes, stimuli and responses sub-tables.
  */
-export class IntracellularRecordingsTable extends DynamicTable {
-  private readonly electrodes = categoryTable(
-    "electrodes",
-    "IntracellularElectrodesTable",
-    "Table for storing intracellular electrode related metadata.",
-    {
-      name: "electrode",
-      description: "Column for storing the reference to the intracellular electrode.",
-      dtype: "objectref",
-    },
-  );
-  private readonly stimuli = categoryTable(
-    "stimuli",
-    "IntracellularStimuliTable",
-    "Table for storing intracellular stimulus related metadata.",
-    {
-      name: "stimulus",
-      description: "Column storing the reference to the recorded stimulus for the recording (rows).",
-      dtype: SERIES_REFERENCE_DTYPE,
-      columnType: coreType("TimeSeriesReferenceVectorData"),
-    },
-  );
-  private readonly responses = categoryTable(
-    "responses",
-    "IntracellularResponsesTable",
-    "Table for storing intracellular response related metadata.",
-    {
-      name: "response",
-      description: "Column storing the reference to the recorded response for the recording (rows).",
-      dtype: SERIES_REFERENCE_DTYPE,
-      columnType: coreType("TimeSeriesReferenceVectorData"),
-    },
-  );
+export class IntracellularRecordings {
+  readonly table: core.IntracellularRecordingsTable;
+  private readonly electrodes: DynamicTable;
+  private readonly stimuli: DynamicTable;
+  private readonly responses: DynamicTable;
 
-  constructor() {
-    super(
-      {
+  /** Wraps an existing table (with its three sub-tables), or makes a new one. */
+  constructor(existing?: core.IntracellularRecordingsTable) {
+    // the fixed descriptions of these four types, as the schema states them
+    this.table =
+      existing ??
+      new core.IntracellularRecordingsTable({
         name: "intracellular_recordings",
         description:
           "A table to group together a stimulus and response from a single electrode and a single simultaneous recording and for storing metadata about the intracellular recording.",
-      },
-      coreType("IntracellularRecordingsTable"),
-    );
-    this.add(this.electrodes);
-    this.add(this.stimuli);
-    this.add(this.responses);
+        categories: ["electrodes", "stimuli", "responses"],
+        electrodes: new core.IntracellularElectrodesTable({
+          name: "electrodes",
+          description: "Table for storing intracellular electrode related metadata.",
+        }),
+        stimuli: new core.IntracellularStimuliTable({
+          name: "stimuli",
+          description: "Table for storing intracellular stimulus related metadata.",
+        }),
+        responses: new core.IntracellularResponsesTable({
+          name: "responses",
+          description: "Table for storing intracellular response related metadata.",
+        }),
+      });
+    this.electrodes = this.table.get("electrodes") as DynamicTable;
+    this.stimuli = this.table.get("stimuli") as DynamicTable;
+    this.responses = this.table.get("responses") as DynamicTable;
   }
 
   /** Adds one recording and returns its row index. Without a stimulus the row says "none" (-1, -1). */
@@ -203,41 +149,49 @@ export class IntracellularRecordingsTable extends DynamicTable {
     this.electrodes.addRow({ electrode });
     this.stimuli.addRow({ stimulus: stimulus ? seriesReference(stimulus) : seriesReference(response, true) });
     this.responses.addRow({ response: seriesReference(response) });
-    this.addRow({});
-    return this.length - 1;
-  }
-
-  override prepareForWrite(): void {
-    super.prepareForWrite();
-    this.setAttribute("categories", ["electrodes", "stimuli", "responses"], "utf8");
+    this.table.addRow({});
+    return this.table.length - 1;
   }
 }
 
 /** The grouping tables, each a list of row sets of the table below it. */
 const GROUPINGS = {
   simultaneous_recordings: {
-    type: "SimultaneousRecordingsTable",
+    create: () =>
+      new core.SimultaneousRecordingsTable({
+        name: "simultaneous_recordings",
+        description:
+          "Recordings made at the same time from different electrodes (one sweep of every channel).",
+      }),
     column: "recordings",
-    description: "Recordings made at the same time from different electrodes (one sweep of every channel).",
     columnDescription: "Rows of the IntracellularRecordingsTable recorded together.",
   },
   sequential_recordings: {
-    type: "SequentialRecordingsTable",
+    create: () =>
+      new core.SequentialRecordingsTable({
+        name: "sequential_recordings",
+        description:
+          "Simultaneous recordings made one after another with one protocol (the sweeps of one run).",
+      }),
     column: "simultaneous_recordings",
-    description:
-      "Simultaneous recordings made one after another with one stimulus type (the sweeps of one protocol run).",
     columnDescription: "Rows of the SimultaneousRecordingsTable recorded in sequence.",
   },
   repetitions: {
-    type: "RepetitionsTable",
+    create: () =>
+      new core.RepetitionsTable({
+        name: "repetitions",
+        description: "Sequential recordings that repeat one set of stimuli.",
+      }),
     column: "sequential_recordings",
-    description: "Sequential recordings that repeat one set of stimuli.",
     columnDescription: "Rows of the SequentialRecordingsTable that form one repetition.",
   },
   experimental_conditions: {
-    type: "ExperimentalConditionsTable",
+    create: () =>
+      new core.ExperimentalConditionsTable({
+        name: "experimental_conditions",
+        description: "Repetitions recorded under one experimental condition.",
+      }),
     column: "repetitions",
-    description: "Repetitions recorded under one experimental condition.",
     columnDescription: "Rows of the RepetitionsTable recorded under this condition.",
   },
 } as const;
@@ -252,13 +206,18 @@ export function addGroupingTable(
   extraColumns: readonly ColumnSpec[] = [],
 ): DynamicTable {
   const spec = GROUPINGS[name];
-  const table = new DynamicTable({ name, description: spec.description }, coreType(spec.type));
+  const table: DynamicTable = spec.create();
   table.addColumn({ name: spec.column, description: spec.columnDescription, index: true, table: lower });
-  for (const column of extraColumns) table.addColumn(column);
+  for (const column of extraColumns) if (!table.columns.has(column.name)) table.addColumn(column);
   return nwbfile.generalSection("intracellular_ephys").add(table);
 }
 
-/** The IntracellularRecordingsTable of a file, under `/general/intracellular_ephys`. */
-export function addIntracellularRecordingsTable(nwbfile: NWBFile): IntracellularRecordingsTable {
-  return nwbfile.generalSection("intracellular_ephys").add(new IntracellularRecordingsTable());
+/** The IntracellularRecordingsTable of a file (under `/general/intracellular_ephys`), created on first use. */
+export function intracellularRecordings(nwbfile: NWBFile): IntracellularRecordings {
+  const section = nwbfile.generalSection("intracellular_ephys");
+  const existing = section.get("intracellular_recordings");
+  if (existing instanceof core.IntracellularRecordingsTable) return new IntracellularRecordings(existing);
+  const recordings = new IntracellularRecordings();
+  section.add(recordings.table);
+  return recordings;
 }
