@@ -307,6 +307,48 @@ describe.skipIf(!RUN)("Axon ABF samples converted to NWB", () => {
     expect(read.trim()).toBe("AnnotationSeries drug on 0.5");
   });
 
+  it.each([
+    [1, "CurrentClampSeries", "CurrentClampStimulusSeries", "current_clamp"],
+    [2, "IZeroClampSeries", undefined, "izero"],
+  ] as const)(
+    "a potential channel telegraphed as mode %i gives %s",
+    async (mode, type, stimulusType, prefix) => {
+      // 171116sh_0011.abf with its channel in mV (telegraph: current clamp or I=0) and DAC 0 in pA
+      const bytes = readFileSync(testdata("abf", "171116sh_0011.abf"));
+      const strings = bytes.readUInt32LE(76 + 9 * 16) * 512;
+      const text = bytes.subarray(strings, strings + 200);
+      bytes.write("mV", strings + text.indexOf("IN 0\0pA") + 5, "latin1");
+      bytes.write("pA", strings + text.indexOf("Cmd 0\0mV") + 6, "latin1");
+      bytes.writeInt16LE(mode, bytes.readUInt32LE(76 + 16) * 512 + 18);
+      const source = join(dir, `mode${mode}.abf`);
+      writeFileSync(source, bytes);
+      const path = join(dir, `mode${mode}.nwb`);
+      await new AxonIntracellularInterface({ filePath: source }).runConversion({
+        nwbfilePath: path,
+        metadata: zone(EXPECTED["171116sh_0011.abf"].start),
+      });
+      expect(validateIfAvailable(path).passed).toBe(true);
+      const [nwb] = JSON.parse(python(READ_BACK, path)) as ReadBack[];
+      const response = nwb!.acquisition[`${prefix}-response-01-ch-0`]!;
+      expect(response.type).toBe(type);
+      expect(response.unit).toBe("volts");
+      const neo = neoFiles[1]!; // same samples; the scale is now 1e-3 (mV) instead of 1e-12 (pA)
+      const { gain, offset } = neo.channels[0]!;
+      const want = neo.sweeps[0]!.map((row) => (row[0]! * gain + offset) * 1e-3);
+      expect(maxRelativeDifference(response.values, want)).toBeLessThan(1e-12);
+      const stimulus = nwb!.stimulus["stimulus-01-ch-0"];
+      expect(stimulus?.type).toBe(stimulusType);
+      if (stimulus) {
+        expect(stimulus.unit).toBe("amperes");
+        const command = neo.protocol!.sweeps[0]![0]!.map((v) => v * 1e-12);
+        expect(maxRelativeDifference(stimulus.values, command)).toBeLessThan(1e-12);
+      } else {
+        expect(response.stimulus_description).toBe("N/A");
+        expect(nwb!.recordings[0]!.stimulus).toEqual([-1, -1, "/acquisition/izero-response-01-ch-0"]);
+      }
+    },
+  );
+
   it("passes the reusable interface check (schemas, metadata, stub)", async () => {
     await checkDataInterface(
       new AxonIntracellularInterface({ filePath: testdata("abf", "18702001-step.abf") }),

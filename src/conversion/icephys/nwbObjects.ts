@@ -78,13 +78,12 @@ export function createResponseSeries(mode: ClampMode, options: PatchClampSeriesO
   const common = seriesOptions(options);
   if (mode === "voltageClamp") return new core.VoltageClampSeries(common);
   if (mode === "currentClamp") return new core.CurrentClampSeries(common);
-  // I=0: no current is injected, by definition (the schema fixes these to 0 and the description to N/A)
-  return new core.IZeroClampSeries({
-    ...common,
-    bias_current: 0,
-    bridge_balance: 0,
-    capacitance_compensation: 0,
-  });
+  // I=0: no current is injected, by definition. The schema fixes these three datasets to 0; the generated
+  // class leaves fixed-value datasets out, so they are set here.
+  const series = new core.IZeroClampSeries(common);
+  for (const field of ["bias_current", "bridge_balance", "capacitance_compensation"])
+    series.setDataset(field, 0);
+  return series;
 }
 
 /** The command a DAC played: volts in voltage clamp, amperes in current clamp. */
