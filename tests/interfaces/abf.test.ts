@@ -384,6 +384,26 @@ describe.skipIf(!RUN)("Axon ABF samples converted to NWB", () => {
     expect(err).toEqual(["error: AxonIntracellularInterface reads one file or folder; 2 paths were given"]);
   });
 
+  it("a truncated file or an unsupported version is refused by name on the command line", async () => {
+    const bytes = readFileSync(testdata("abf", "pclamp11_4ch.abf"));
+    const cut = join(dir, "cut.abf");
+    writeFileSync(cut, bytes.subarray(0, 100_000));
+    const newer = join(dir, "abf3.abf");
+    writeFileSync(newer, Buffer.concat([bytes.subarray(0, 7), Buffer.from([3]), bytes.subarray(8)]));
+    const err: string[] = [];
+    for (const file of [cut, newer]) {
+      const code = await runCli(["convert", "abf", file, "-o", join(dir, "never.nwb")], {
+        out: () => {},
+        err: (t) => err.push(t),
+      });
+      expect(code).toBe(1);
+    }
+    expect(err).toEqual([
+      `error: ${cut}: truncated ABF file: the synch array (sweep start times) needs bytes 339456-339536 but the file has 100000 bytes; copy the file again from the acquisition computer`,
+      `error: ${newer}: unsupported ABF version 3.9.0.0: an "ABF2" file must be version 2.x (this reader supports ABF 1.x and 2.x)`,
+    ]);
+  });
+
   it("converts from the command line by class name and alias", async () => {
     const out: string[] = [];
     for (const name of ["AxonIntracellularInterface", "abf"]) {

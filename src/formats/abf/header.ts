@@ -388,6 +388,52 @@ function sweepsOf(path: string, layout: SweepLayout): AbfSweep[] {
 
 // ---------------------------------------------------------------- ABF1
 
+/** Where an ABF1 header keeps its ten-epoch tables: the extended group (per DAC) or the old one (active DAC). */
+interface Abf1EpochLayout {
+  readonly type: number;
+  readonly initLevel: number;
+  readonly levelIncrement: number;
+  readonly initDuration: number;
+  readonly durationIncrement: number;
+  /** Durations are int32 in the extended group, int16 in the old one. */
+  readonly durationBytes: 2 | 4;
+}
+const ABF1_EXTENDED_EPOCHS: Abf1EpochLayout = {
+  type: 2308,
+  initLevel: 2348,
+  levelIncrement: 2428,
+  initDuration: 2508,
+  durationIncrement: 2588,
+  durationBytes: 4,
+};
+const ABF1_OLD_EPOCHS: Abf1EpochLayout = {
+  type: 1444,
+  initLevel: 1464,
+  levelIncrement: 1504,
+  initDuration: 1544,
+  durationIncrement: 1564,
+  durationBytes: 2,
+};
+
+/** Ten epochs from entry `first` of an ABF1 epoch table. */
+function abf1Epochs(h: Reader, layout: Abf1EpochLayout, first: number): AbfEpoch[] {
+  const duration = (base: number, k: number) =>
+    layout.durationBytes === 4 ? h.i32(base + 4 * k) : h.i16(base + 2 * k);
+  return Array.from({ length: 10 }, (_, e) => {
+    const k = first + e;
+    return {
+      number: e,
+      type: h.i16(layout.type + 2 * k),
+      initLevel: h.f32(layout.initLevel + 4 * k),
+      levelIncrement: h.f32(layout.levelIncrement + 4 * k),
+      initDuration: duration(layout.initDuration, k),
+      durationIncrement: duration(layout.durationIncrement, k),
+      pulsePeriod: 0,
+      pulseWidth: 0,
+    };
+  });
+}
+
 function readAbf1(fd: number, path: string, version: number): AbfHeader {
   if (!(version >= 1 && version < 2)) {
     throw new SourceDataError(
@@ -449,34 +495,11 @@ function readAbf1(fd: number, path: string, version: number): AbfHeader {
     if (extended && dac < 2) {
       waveformSource = waveformSourceOf(h.i16(2296 + 2 * dac), h.i16(2300 + 2 * dac));
       interEpisodeLevel = h.i16(2304 + 2 * dac) ? "last" : "holding";
-      for (let e = 0; e < 10; e++) {
-        const k = dac * 10 + e;
-        epochs.push({
-          number: e,
-          type: h.i16(2308 + 2 * k),
-          initLevel: h.f32(2348 + 4 * k),
-          levelIncrement: h.f32(2428 + 4 * k),
-          initDuration: h.i32(2508 + 4 * k),
-          durationIncrement: h.i32(2588 + 4 * k),
-          pulsePeriod: 0,
-          pulseWidth: 0,
-        });
-      }
+      epochs.push(...abf1Epochs(h, ABF1_EXTENDED_EPOCHS, dac * 10));
     } else if (!extended && dac === activeDac) {
       waveformSource = waveformSourceOf(1, h.i16(1438));
       interEpisodeLevel = h.i16(1442) ? "last" : "holding";
-      for (let e = 0; e < 10; e++) {
-        epochs.push({
-          number: e,
-          type: h.i16(1444 + 2 * e),
-          initLevel: h.f32(1464 + 4 * e),
-          levelIncrement: h.f32(1504 + 4 * e),
-          initDuration: h.i16(1544 + 2 * e),
-          durationIncrement: h.i16(1564 + 2 * e),
-          pulsePeriod: 0,
-          pulseWidth: 0,
-        });
-      }
+      epochs.push(...abf1Epochs(h, ABF1_OLD_EPOCHS, 0));
     }
     dacs.push({
       dacNumber: dac,
