@@ -1,14 +1,9 @@
 /**
- * The interfaces the command line and tools can list and construct, with their short aliases.
+ * The interfaces the command line and tools can list and construct, with their short aliases. Test mocks are
+ * not here: they live in `neuroconv/testing`.
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
-import {
-  MockImagingInterface,
-  MockRecordingInterface,
-  MockSegmentationInterface,
-  MockSortingInterface,
-} from "../testing/mocks.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import {
@@ -39,11 +34,13 @@ export interface ConstructibleConversion {
   getSourceSchema(): TObject;
 }
 
+/** A listed interface: its class and short aliases. */
 export interface RegisteredInterface {
   readonly cls: ConstructibleConversion;
   readonly aliases: readonly string[];
 }
 
+/** Every interface the command line can list and construct. */
 export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
@@ -64,10 +61,6 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AbfInterface, aliases: [] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
-  { cls: MockRecordingInterface, aliases: ["mock-recording"] },
-  { cls: MockSortingInterface, aliases: ["mock-sorting"] },
-  { cls: MockImagingInterface, aliases: ["mock-imaging"] },
-  { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
@@ -79,9 +72,14 @@ export function findInterface(name: string): RegisteredInterface | undefined {
   );
 }
 
-/** The source argument a path fills: `filePath`, `folderPath`, or the first required string argument. */
+/**
+ * The source argument the command line's path fills: `filePath`, `folderPath`, `filePaths` (every path
+ * given), or the first required argument.
+ */
 export function pathArgumentOf(cls: ConstructibleConversion): string | undefined {
   const schema = cls.getSourceSchema();
   const names = Object.keys(schema.properties);
-  return names.find((n) => n === "filePath" || n === "folderPath") ?? schema.required?.[0];
+  return (
+    names.find((n) => n === "filePath" || n === "folderPath" || n === "filePaths") ?? schema.required?.[0]
+  );
 }

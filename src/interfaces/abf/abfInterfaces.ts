@@ -17,6 +17,7 @@ import {
 } from "../../conversion/icephys/icephys.js";
 import { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import {
   type AbfAdcChannel,
   type AbfHeader,
@@ -39,7 +40,7 @@ export function electricalUnit(
 }
 
 function warn(path: string, message: string): void {
-  process.emitWarning(`${path}: ${message}`, "NeuroconvSourceWarning");
+  emitNeuroconvWarning(`${path}: ${message}`, "NeuroconvSourceWarning");
 }
 
 /**
