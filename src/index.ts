@@ -59,6 +59,16 @@ export {
   type Sorting,
 } from "./conversion/ecephys/sorting.js";
 export {
+  addIcephysRepetitions,
+  addIcephysSequence,
+  type ClampMode,
+  type IcephysElectrodeDefaults,
+  type IcephysRecording,
+  type IcephysSequence,
+  type IcephysWriteOptions,
+  type PatchClampData,
+} from "./conversion/icephys/icephys.js";
+export {
   BaseDataInterface,
   type DataInterfaceClass,
   StandardConversionOptionsSchema,
@@ -111,6 +121,16 @@ export {
 } from "./conversion/warnings.js";
 
 // ---- Interfaces, one block per format (add a new format's exports as its own block, before the registry) ----
+// Axon ABF
+export {
+  AbfInterface,
+  AxonIntracellularConverter,
+  type AxonIntracellularFilesSource,
+  AxonIntracellularFilesSourceSchema,
+  AxonIntracellularInterface,
+  type AxonIntracellularSource,
+  AxonIntracellularSourceSchema,
+} from "./interfaces/abf/abfInterfaces.js";
 // Blackrock
 export {
   BlackrockRecordingInterface,

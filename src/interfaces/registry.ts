@@ -4,6 +4,7 @@
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
+import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import {
   IntanAnalogInterface,
@@ -62,6 +63,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
+  { cls: AxonIntracellularInterface, aliases: ["abf"] },
+  { cls: AxonIntracellularConverter, aliases: ["abf-files"] },
+  { cls: AbfInterface, aliases: [] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
   { cls: NeuralynxRecordingInterface, aliases: ["neuralynx"] },

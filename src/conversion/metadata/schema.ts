@@ -217,6 +217,44 @@ export const OphysMetadataSchema = Type.Object(
   { description: "Optical physiology: devices, imaging planes, movies, segmentation." },
 );
 
+export const IcephysMetadataSchema = Type.Object(
+  {
+    Device: Type.Optional(
+      Type.Array(DeviceMetadataSchema, { description: "The amplifier (first entry used)." }),
+    ),
+    IntracellularElectrodes: Type.Optional(
+      Type.Array(
+        named("What the electrode is (e.g. patch pipette, whole-cell).", {
+          cell_id: Type.Optional(text("Identifier of the patched cell.")),
+          slice: Type.Optional(text("The slice the cell is in.")),
+          location: Type.Optional(text("Brain area, preferably from an atlas ontology.")),
+          resistance: Type.Optional(text('Pipette resistance, e.g. "5 MOhm".')),
+          seal: Type.Optional(text('Seal resistance, e.g. "2 GOhm".')),
+          filtering: Type.Optional(text("Filtering applied to the recording.")),
+          initial_access_resistance: Type.Optional(text("Access resistance at break-in.")),
+        }),
+        { description: "Electrodes, matched by name (electrode-0 for the first input channel, ...)." },
+      ),
+    ),
+    SequentialRecordings: Type.Optional(
+      Type.Array(
+        Type.Object({
+          file: text("Source file name (e.g. cell1_0003.abf) of the protocol run."),
+          stimulus_type: Type.Optional(text("What the protocol does; default: the protocol name.")),
+          repetition: Type.Optional(
+            Type.Integer({ minimum: 0, description: "Runs with the same number form one repetition." }),
+          ),
+          condition: Type.Optional(text("Experimental condition the repetition belongs to.")),
+        }),
+        {
+          description: "How protocol runs (files) are grouped into repetitions and experimental conditions.",
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: "Intracellular electrophysiology (patch clamp)." },
+);
+
 const looseSection = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 
 export const MetadataSchema = Type.Object(
@@ -226,7 +264,7 @@ export const MetadataSchema = Type.Object(
     Ecephys: Type.Optional(EcephysMetadataSchema),
     Ophys: Type.Optional(OphysMetadataSchema),
     Behavior: Type.Optional(looseSection("Behavior.")),
-    Icephys: Type.Optional(looseSection("Intracellular electrophysiology.")),
+    Icephys: Type.Optional(IcephysMetadataSchema),
   },
   { additionalProperties: false },
 );
@@ -238,6 +276,7 @@ export type ElectrodeGroupMetadata = Static<typeof ElectrodeGroupMetadataSchema>
 export type ColumnMetadata = Static<typeof ColumnMetadataSchema>;
 export type SeriesMetadata = Static<typeof SeriesMetadataSchema>;
 export type OphysMetadata = Static<typeof OphysMetadataSchema>;
+export type IcephysMetadata = Static<typeof IcephysMetadataSchema>;
 
 /** Metadata as `getMetadata()` returns it and conversions take it. Date objects are accepted for datetimes. */
 export interface Metadata {
@@ -257,5 +296,5 @@ export interface Metadata {
   };
   Ophys?: OphysMetadata;
   Behavior?: Record<string, unknown>;
-  Icephys?: Record<string, unknown>;
+  Icephys?: IcephysMetadata;
 }
