@@ -5,7 +5,7 @@
  *   neuroconv list
  *   neuroconv metadata <interface> <path>
  *   neuroconv convert <interface> <path> -o out.nwb [--metadata m.yaml] [--overwrite] [--stub-test]
- *                     [--compression gzip|none] [--compression-level N]
+ *                     [--compression gzip|none] [--compression-level N] [source flags, after the path]
  */
 import { realpathSync, statSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ import { findInterface, INTERFACES, pathArgumentOf } from "../interfaces/registr
 import { configureAndWriteNwbfile, getDefaultBackendConfiguration } from "../nwb/write/configureAndWrite.js";
 import { checkOutputPath } from "../nwb/write/output.js";
 import { describeNwbFile } from "./describe.js";
+import { sourceArgumentsFromFlags } from "./sourceFlags.js";
 
 /** Where the command line writes; tests pass their own. */
 export interface CliIO {
@@ -35,7 +36,7 @@ const defaultIO: CliIO = {
   progress: process.stderr.isTTY,
 };
 
-function construct(interfaceName: string, path: string): Conversion {
+function construct(interfaceName: string, path: string, sourceFlags: readonly string[] = []): Conversion {
   const entry = findInterface(interfaceName);
   if (!entry) {
     throw new Error(
@@ -43,7 +44,10 @@ function construct(interfaceName: string, path: string): Conversion {
     );
   }
   const argument = pathArgumentOf(entry.cls);
-  const sourceData = argument ? { [argument]: path } : {};
+  const sourceData = {
+    ...(argument && { [argument]: path }),
+    ...sourceArgumentsFromFlags(entry.cls.getSourceSchema(), sourceFlags),
+  };
   return new entry.cls(sourceData as never);
 }
 
@@ -67,9 +71,10 @@ async function convert(
     timezone?: string;
   },
   io: CliIO,
+  sourceFlags: readonly string[] = [],
 ): Promise<void> {
   await checkOutputPath(options.output, options.overwrite ?? false);
-  const conversion = construct(interfaceName, path);
+  const conversion = construct(interfaceName, path, sourceFlags);
   const userMetadata = options.metadata ? await loadMetadata(options.metadata) : {};
   const metadata: Metadata = mergeMetadata(conversion.getMetadata(), userMetadata);
   if (options.timezone) {
@@ -138,8 +143,10 @@ export function buildProgram(io: CliIO = defaultIO): Command {
     .description("print the metadata a source states, as YAML to edit and pass back with --metadata")
     .argument("<interface>", "interface class name or alias (see 'neuroconv list')")
     .argument("<path>", "file or folder to read")
-    .action(async (interfaceName: string, path: string) => {
-      io.out(metadataToYaml(construct(interfaceName, path).getMetadata()).trimEnd());
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (interfaceName: string, path: string, _options, command: Command) => {
+      io.out(metadataToYaml(construct(interfaceName, path, command.args.slice(2)).getMetadata()).trimEnd());
     });
 
   program
@@ -161,8 +168,10 @@ export function buildProgram(io: CliIO = defaultIO): Command {
       "--timezone <zone>",
       "IANA time zone of the recording (e.g. US/Pacific), for a start time without one",
     )
-    .action(async (interfaceName: string, path: string, options) =>
-      convert(interfaceName, path, options, io),
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (interfaceName: string, path: string, options, command: Command) =>
+      convert(interfaceName, path, options, io, command.args.slice(2)),
     );
 
   return program;

@@ -26,6 +26,7 @@ import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterfac
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
+import { TiffImagingInterface } from "./tiff/tiffInterface.js";
 
 /** A class the command line can construct from one path argument. */
 export interface ConstructibleConversion {
@@ -61,6 +62,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
   { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
+  { cls: TiffImagingInterface, aliases: ["tiff"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

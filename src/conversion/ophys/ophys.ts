@@ -71,15 +71,23 @@ export function addImagingToNwbfile(
   nwbfile: NWBFile,
   imaging: Imaging,
   metadata: Metadata,
-  options: { seriesType?: PhotonSeriesType; timing: Timing; stubTest?: boolean },
+  options: {
+    seriesType?: PhotonSeriesType;
+    /** The metadata entry (by name) that describes this series, when there are several; default the first. */
+    seriesName?: string;
+    timing: Timing;
+    stubTest?: boolean;
+  },
 ): TwoPhotonSeries {
   const seriesType = options.seriesType ?? "TwoPhotonSeries";
-  const entry = ophysOf(metadata)[seriesType]?.[0];
+  const entries = ophysOf(metadata)[seriesType];
+  const entry =
+    options.seriesName === undefined ? entries?.[0] : entries?.find((e) => e.name === options.seriesName);
   const planeName = entry?.imaging_plane ?? ophysOf(metadata).ImagingPlane?.[0]?.name ?? "ImagingPlane";
   const stub = options.stubTest ? STUB_FRAMES : undefined;
   const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
   const seriesOptions = {
-    name: entry?.name ?? seriesType,
+    name: entry?.name ?? options.seriesName ?? seriesType,
     description: entry?.description ?? PLACEHOLDER_DESCRIPTION,
     unit: entry?.unit ?? "n.a.",
     data: stub ? firstRows(imaging.data, stub) : imaging.data,
