@@ -43,6 +43,7 @@ export * from "./interfaces/intan/index.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";
+export * from "./interfaces/scanimage/scanImageInterfaces.js";
 export * from "./interfaces/spikeglx/index.js";
 export * from "./interfaces/tiff/tiffInterface.js";
 export * from "./nwb/containers/base.js";

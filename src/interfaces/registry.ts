@@ -23,6 +23,11 @@ import {
   OpenEphysRecordingInterface,
 } from "./openephys/openEphysInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
+import {
+  ScanImageConverter,
+  ScanImageImagingInterface,
+  ScanImageLegacyImagingInterface,
+} from "./scanimage/scanImageInterfaces.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -63,6 +68,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
   { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
   { cls: TiffImagingInterface, aliases: ["tiff"] },
+  { cls: ScanImageImagingInterface, aliases: ["scanimage"] },
+  { cls: ScanImageLegacyImagingInterface, aliases: ["scanimage-legacy"] },
+  { cls: ScanImageConverter, aliases: ["scanimage-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

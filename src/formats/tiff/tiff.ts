@@ -163,13 +163,16 @@ export class TiffFile {
     }
   }
 
-  /** A text tag of a page (ImageDescription, Software, ...), or undefined when the page has none. */
-  readText(pageIndex: number, tag: number): string | undefined {
+  /**
+   * A text tag of a page (ImageDescription, Software, ...), or undefined when the page has none; `maxBytes`
+   * reads only its beginning.
+   */
+  readText(pageIndex: number, tag: number, maxBytes = Number.POSITIVE_INFINITY): string | undefined {
     const location = this.page(pageIndex).textTags.get(tag);
     if (!location) return undefined;
     const fd = openSync(this.path, "r");
     try {
-      const bytes = readAt(fd, location.offset, location.count);
+      const bytes = readAt(fd, location.offset, Math.min(location.count, maxBytes));
       const end = bytes.indexOf(0);
       return bytes.toString("utf8", 0, end < 0 ? bytes.length : end);
     } finally {
