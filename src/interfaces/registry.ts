@@ -31,6 +31,7 @@ import {
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
+import { Suite2pConverter, Suite2pSegmentationInterface } from "./suite2p/suite2pInterface.js";
 import { TiffImagingInterface } from "./tiff/tiffInterface.js";
 
 /** A class the command line can construct from one path argument. */
@@ -71,6 +72,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: ScanImageImagingInterface, aliases: ["scanimage"] },
   { cls: ScanImageLegacyImagingInterface, aliases: ["scanimage-legacy"] },
   { cls: ScanImageConverter, aliases: ["scanimage-all"] },
+  { cls: Suite2pSegmentationInterface, aliases: ["suite2p"] },
+  { cls: Suite2pConverter, aliases: ["suite2p-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
