@@ -55,9 +55,9 @@ function writeStack(path: string, pages: number): void {
       const ifd = new DataView(new ArrayBuffer(ifdBytes));
       ifd.setBigUint64(0, BigInt(tags.length), true);
       const dataAt = position + ifdBytes;
-      tags.forEach(([tag, type, value], i) =>
-        entry(ifd, 8 + i * 20, tag, type, tag === 273 ? dataAt : value),
-      );
+      for (const [i, [tag, type, value]] of tags.entries()) {
+        entry(ifd, 8 + i * 20, tag, type, tag === 273 ? dataAt : value);
+      }
       const next = p + 1 < pages ? dataAt + PAGE_BYTES : 0;
       ifd.setBigUint64(8 + tags.length * 20, BigInt(next), true);
       writeSync(fd, new Uint8Array(ifd.buffer), 0, ifdBytes, position);
