@@ -40,6 +40,7 @@ export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
+export * from "./interfaces/bruker/brukerInterfaces.js";
 export * from "./interfaces/intan/index.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";

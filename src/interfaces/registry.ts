@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -74,6 +75,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: ScanImageConverter, aliases: ["scanimage-all"] },
   { cls: Suite2pSegmentationInterface, aliases: ["suite2p"] },
   { cls: Suite2pConverter, aliases: ["suite2p-all"] },
+  { cls: BrukerTiffImagingInterface, aliases: ["bruker"] },
+  { cls: BrukerTiffConverter, aliases: ["bruker-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
