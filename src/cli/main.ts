@@ -5,9 +5,11 @@
  *   neuroconv list
  *   neuroconv metadata <interface> <path>
  *   neuroconv convert <interface> <path> -o out.nwb [--metadata m.yaml] [--overwrite] [--stub-test]
- *                     [--compression gzip|none] [--compression-level N] [source flags, after the path]
+ *                     [--compression gzip|none] [--compression-level N] [--jobs N]
+ *                     [source flags, after the path]
  */
 import { realpathSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { SingleBar } from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
@@ -28,6 +30,8 @@ export interface CliIO {
   readonly err: (text: string) => void;
   /** Show a progress bar (default: when stderr is a terminal). */
   readonly progress?: boolean;
+  /** Aborted on Ctrl-C: the conversion stops and leaves no output. */
+  readonly signal?: AbortSignal;
 }
 
 const defaultIO: CliIO = {
@@ -51,6 +55,12 @@ function construct(interfaceName: string, path: string, sourceFlags: readonly st
   return new entry.cls(sourceData as never);
 }
 
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("must be a positive integer");
+  return n;
+}
+
 function level(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 9)
@@ -69,6 +79,7 @@ async function convert(
     compression: "gzip" | "none";
     compressionLevel?: number;
     timezone?: string;
+    jobs?: number;
   },
   io: CliIO,
   sourceFlags: readonly string[] = [],
@@ -83,10 +94,14 @@ async function convert(
   const started = performance.now();
   const nwbfile = await conversion.createNwbfile({ metadata, ...(options.stubTest && { stubTest: true }) });
   const configuration = getDefaultBackendConfiguration(nwbfile, "hdf5");
+  const gzipLevel = options.compressionLevel;
   for (const dataset of Object.values(configuration.datasetConfigurations)) {
-    dataset.compressionMethod = options.compression;
-    if (options.compressionLevel !== undefined)
-      dataset.compressionOptions = { level: options.compressionLevel };
+    if (options.compression === "none") dataset.filters = [];
+    else if (gzipLevel !== undefined) {
+      dataset.filters = dataset.filters.map((f) =>
+        f.codec === "gzip" ? { ...f, options: { level: gzipLevel } } : f,
+      );
+    }
   }
   const bar = io.progress
     ? new SingleBar({
@@ -95,10 +110,12 @@ async function convert(
       })
     : undefined;
   let barStarted = false;
-  await configureAndWriteNwbfile(nwbfile, {
+  const write = configureAndWriteNwbfile(nwbfile, {
     nwbfilePath: options.output,
     backendConfiguration: configuration,
     ...(options.overwrite && { overwrite: true }),
+    ...(options.jobs !== undefined && { jobs: options.jobs }),
+    ...(io.signal && { signal: io.signal }),
     onProgress: ({ bytesWritten, totalBytes }) => {
       if (!bar) return;
       const seconds = (performance.now() - started) / 1000;
@@ -109,6 +126,11 @@ async function convert(
       }
       bar.update(Math.round(bytesWritten / 1e6), payload);
     },
+  });
+  await write.catch((error: unknown) => {
+    bar?.stop();
+    if (!io.signal?.aborted) throw error;
+    throw new Error(`${(error as Error).message}; nothing was written to ${options.output}`);
   });
   if (bar && barStarted) bar.update(bar.getTotal());
   bar?.stop();
@@ -164,6 +186,7 @@ export function buildProgram(io: CliIO = defaultIO): Command {
         .default("gzip"),
     )
     .option("--compression-level <n>", "gzip level, 0-9 (default 4)", level)
+    .option("--jobs <n>", "chunks compressed at once (default: one per core)", positiveInteger)
     .option(
       "--timezone <zone>",
       "IANA time zone of the recording (e.g. US/Pacific), for a start time without one",
@@ -211,5 +234,16 @@ if (isMain()) {
     if (error.code === "EPIPE") process.exit(0);
     throw error;
   });
-  process.exitCode = await runCli(process.argv.slice(2));
+  // deflate runs on libuv's thread pool (4 threads unless set before first use): one per core, plus I/O
+  process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 2));
+  // Ctrl-C or a termination request stops the write, which removes its partial output; a second one quits
+  const interrupt = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  const code = await runCli(process.argv.slice(2), { ...defaultIO, signal: interrupt.signal });
+  process.exitCode = interrupt.signal.aborted ? 130 : code;
 }

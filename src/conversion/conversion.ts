@@ -5,7 +5,7 @@
  */
 import type { TObject } from "@sinclair/typebox";
 import type { NWBFile } from "../nwb/containers/file.js";
-import type { BackendConfiguration, BackendName } from "../nwb/write/backendConfiguration.js";
+import type { BackendConfiguration } from "../nwb/write/backendConfiguration.js";
 import { configureAndWriteNwbfile } from "../nwb/write/configureAndWrite.js";
 import { checkOutputPath } from "../nwb/write/output.js";
 import type { ProgressCallback } from "../nwb/write/writer.js";
@@ -35,8 +35,11 @@ interface WriteArguments {
   readonly nwbfile?: NWBFile;
   /** Replace an existing file (default false). */
   readonly overwrite?: boolean;
-  readonly backend?: BackendName;
+  /** Storage engine name (default `"hdf5"`). */
+  readonly backend?: string;
   readonly backendConfiguration?: BackendConfiguration;
+  /** Chunks compressed at once; default: one per core. */
+  readonly jobs?: number;
   /** Progress of the write (bytes of bulk data written so far, of the total). */
   readonly onProgress?: ProgressCallback;
 }
@@ -97,10 +100,11 @@ export abstract class Conversion<O extends StandardConversionOptions = StandardC
       backend,
       backendConfiguration,
       onProgress,
+      jobs,
       metadata: userMetadata,
       ...rest
     } = options;
-    await checkOutputPath(nwbfilePath, overwrite ?? false);
+    await checkOutputPath(nwbfilePath, overwrite ?? false, backend);
     const metadata = this.resolveMetadata(userMetadata);
     const nwbfile = given ?? nwbfileFromMetadata(metadata);
     await this.addToNwbfile(nwbfile, metadata, rest as unknown as O);
@@ -110,6 +114,7 @@ export abstract class Conversion<O extends StandardConversionOptions = StandardC
       ...(backend && { backend }),
       ...(backendConfiguration && { backendConfiguration }),
       ...(onProgress && { onProgress }),
+      ...(jobs !== undefined && { jobs }),
     });
   }
 }

@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import {
   IntanAnalogInterface,
@@ -65,6 +66,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
+  { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
+  { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
   { cls: MockRecordingInterface, aliases: ["mock-recording"] },
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },

@@ -53,10 +53,10 @@ describe("neuroconv command line", () => {
     );
     const file = await hdf5Backend.open(output);
     expect(file.readDataset("/general/subject/subject_id")).toBe("M7");
-    expect(file.datasetInfo("/acquisition/ElectricalSeries/data").compression).toEqual({
-      method: "gzip",
-      level: 6,
-    });
+    expect(file.datasetInfo("/acquisition/ElectricalSeries/data").filters).toEqual([
+      { codec: "shuffle" },
+      { codec: "gzip", options: { level: 6 } },
+    ]);
     file.close();
   });
 
@@ -68,6 +68,7 @@ describe("neuroconv command line", () => {
       ["convert", "mock-recording", "x", "-o", output],
       ["convert", "mock-recording", "x", "-o", join(dir, "b.nwb"), "--compression", "lzf"],
       ["convert", "mock-recording", "x", "-o", join(dir, "c.nwb"), "--compression-level", "11"],
+      ["convert", "mock-recording", "x", "-o", join(dir, "d.nwb"), "--jobs", "0"],
     ]) {
       const { io, err } = capture();
       expect(await runCli(argv, io)).toBe(1);

@@ -20,6 +20,9 @@ export interface SortedUnit {
   readonly template?: Float32Array;
   /** Index of the unit's channel of largest amplitude among the recording's channels. */
   readonly peakChannel?: number;
+  /** Mean and standard deviation of the unit's spike waveforms in volts, one value per waveform sample. */
+  readonly waveformMean?: ArrayLike<number>;
+  readonly waveformSd?: ArrayLike<number>;
 }
 
 /** What a format reader offers for a spike sorting result. */
@@ -81,6 +84,9 @@ export function addSortingToNwbfile(
       dtype: "int32",
     });
   }
+  // waveform_mean / waveform_sd are NWB's own columns (volts); written when every unit has them
+  const withWaveforms =
+    sorting.units.length > 0 && sorting.units.every((u) => u.waveformMean && u.waveformSd);
   for (const name of names) {
     if (units.columns.has(name) || units.length > 0) continue;
     const description =
@@ -108,6 +114,10 @@ export function addSortingToNwbfile(
       );
     }
     if (units.columns.has("peak_channel")) row.peak_channel = unit.peakChannel ?? -1;
+    if (withWaveforms) {
+      row.waveform_mean = Float32Array.from(unit.waveformMean!);
+      row.waveform_sd = Float32Array.from(unit.waveformSd!);
+    }
     units.addUnit(row as Parameters<typeof units.addUnit>[0]);
   }
 }

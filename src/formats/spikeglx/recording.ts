@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
+import { InterleavedFile } from "../interleaved.js";
 import { SpikeGLXMeta } from "./meta.js";
 import {
   type DigitalEvents,
@@ -141,12 +141,13 @@ export function openSpikeGLXStream(binPath: string, options: OpenSpikeGLXStreamO
   }
   const firstSample = meta.optionalInteger("firstSample") ?? 0;
   const createTime = meta.optionalString("fileCreateTime");
-  const file = new InterleavedInt16File(
-    binPath,
-    numSavedChannels,
-    numSamples,
-    options.blockBytes ?? DEFAULT_BLOCK_BYTES,
-  );
+  const file = new InterleavedFile({
+    path: binPath,
+    dtype: "int16",
+    numChannels: numSavedChannels,
+    records: { kind: "contiguous", offset: 0, rows: numSamples },
+    ...(options.blockBytes !== undefined && { blockBytes: options.blockBytes }),
+  });
 
   const common = {
     binPath,

@@ -16,7 +16,7 @@ import type { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
-import { decimateTiming, type Timing, timeAt } from "../../conversion/timing.js";
+import { decimateTiming, segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
 import {
   type IntanDigitalStream,
@@ -81,22 +81,14 @@ class IntanClock {
     if (!this.gaps || this.gaps.length === 0 || firstTimestamp === undefined) {
       return { kind: "regular", rate, startingTime: startTime, count };
     }
-    const rows = [0, ...this.gaps.map((g) => g.row)];
-    const stamps = [firstTimestamp, ...this.gaps.map((g) => g.next)];
-    return {
-      kind: "irregular",
+    return segmentedTiming(
+      rate,
+      [
+        { firstIndex: 0, startingTime: firstTimestamp / rate },
+        ...this.gaps.map((g) => ({ firstIndex: g.row, startingTime: g.next / rate })),
+      ],
       count,
-      timeAt(index) {
-        let lo = 0;
-        let hi = rows.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (rows[mid]! <= index) lo = mid;
-          else hi = mid - 1;
-        }
-        return (stamps[lo]! + (index - rows[lo]!)) / rate;
-      },
-    };
+    );
   }
 }
 

@@ -17,6 +17,7 @@ import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversio
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt, timingFromSource } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
+import { lastIndexWhere } from "../../formats/binary.js";
 import {
   detectOpenEphysFormat,
   getOpenEphysStreamNames,
@@ -84,14 +85,10 @@ function sampleIndex(stream: OpenEphysStreamCommon, sampleNumber: number): numbe
     if (row instanceof Promise) throw new TypeError("sample numbers must read synchronously");
     return Number(row[0]);
   };
-  let lo = 0;
-  let hi = numSamples - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (at(mid) <= sampleNumber) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return Math.max(
+    0,
+    lastIndexWhere(0, numSamples - 1, (i) => at(i) <= sampleNumber),
+  );
 }
 
 /** Name of the event series of one TTL line of an event stream recorded with a continuous stream. */
