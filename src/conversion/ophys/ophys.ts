@@ -199,9 +199,7 @@ export function addSegmentationToNwbfile(
         images.map(([name, pixels]) =>
           createImage({
             name,
-            data: Array.from({ length: width }, (_, x) =>
-              Array.from(pixels.subarray(x * height, (x + 1) * height)),
-            ),
+            data: ndarray(pixels, [width, height]),
             description: `${name} image of the segmentation, (x, y)`,
           }),
         ),
