@@ -11,6 +11,7 @@ import { seriesTiming, type Timing, truncateTiming } from "./timing.js";
 /** Samples kept by stub conversions of auxiliary signals, and edges kept per line. */
 const STUB_SAMPLES = 100;
 
+/** Analog channels sharing one conversion factor, written as one TimeSeries. */
 export interface AnalogSignal {
   readonly name: string;
   readonly description: string;
@@ -80,6 +81,7 @@ export function addAnalogChannelsToNwbfile(
   });
 }
 
+/** The rising and falling edges of one TTL line, in seconds. */
 export interface TtlLine {
   readonly name: string;
   readonly description: string;

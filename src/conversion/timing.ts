@@ -6,6 +6,7 @@
 import type { ChunkSource } from "../data/lazy.js";
 import { lastIndexAtMost } from "../formats/binary.js";
 
+/** The clock of a series: a regular rate and start, or a lazily computed timestamp per sample. */
 export type Timing =
   | { readonly kind: "regular"; readonly rate: number; readonly startingTime: number; readonly count: number }
   | { readonly kind: "irregular"; readonly count: number; readonly timeAt: (index: number) => number };

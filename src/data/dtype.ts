@@ -29,6 +29,7 @@ export interface CompoundField {
 /** Element type of a dataset or attribute. */
 export type Dtype = ScalarDtype | { readonly compound: readonly CompoundField[] };
 
+/** The typed arrays bulk data are read into. */
 export type TypedArray =
   | Int8Array
   | Uint8Array

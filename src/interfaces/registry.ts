@@ -1,14 +1,9 @@
 /**
- * The interfaces the command line and tools can list and construct, with their short aliases.
+ * The interfaces the command line and tools can list and construct, with their short aliases. Test mocks are
+ * not here: they live in `neuroconv/testing`.
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
-import {
-  MockImagingInterface,
-  MockRecordingInterface,
-  MockSegmentationInterface,
-  MockSortingInterface,
-} from "../testing/mocks.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import {
@@ -46,11 +41,13 @@ export interface ConstructibleConversion {
   getSourceSchema(): TObject;
 }
 
+/** A listed interface: its class and short aliases. */
 export interface RegisteredInterface {
   readonly cls: ConstructibleConversion;
   readonly aliases: readonly string[];
 }
 
+/** Every interface the command line can list and construct. */
 export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
@@ -68,10 +65,6 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
-  { cls: MockRecordingInterface, aliases: ["mock-recording"] },
-  { cls: MockSortingInterface, aliases: ["mock-sorting"] },
-  { cls: MockImagingInterface, aliases: ["mock-imaging"] },
-  { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
   { cls: TiffImagingInterface, aliases: ["tiff"] },
   { cls: ScanImageImagingInterface, aliases: ["scanimage"] },
   { cls: ScanImageLegacyImagingInterface, aliases: ["scanimage-legacy"] },
@@ -91,9 +84,14 @@ export function findInterface(name: string): RegisteredInterface | undefined {
   );
 }
 
-/** The source argument a path fills: `filePath`, `folderPath`, or the first required string argument. */
+/**
+ * The source argument the command line's path fills: `filePath`, `folderPath`, `filePaths` (every path
+ * given), or the first required argument.
+ */
 export function pathArgumentOf(cls: ConstructibleConversion): string | undefined {
   const schema = cls.getSourceSchema();
   const names = Object.keys(schema.properties);
-  return names.find((n) => n === "filePath" || n === "folderPath") ?? schema.required?.[0];
+  return (
+    names.find((n) => n === "filePath" || n === "folderPath" || n === "filePaths") ?? schema.required?.[0]
+  );
 }

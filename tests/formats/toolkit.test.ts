@@ -154,8 +154,6 @@ describe("segmentedTiming", () => {
       ],
       6,
     );
-    expect(Array.from({ length: 6 }, (_, i) => timeAt(timing, i))).toEqual([
-      1, 1.1, 1.2, 5, 5.1, 5.2,
-    ]);
+    expect(Array.from({ length: 6 }, (_, i) => timeAt(timing, i))).toEqual([1, 1.1, 1.2, 5, 5.1, 5.2]);
   });
 });

@@ -8,7 +8,6 @@ import {
   Container,
   checkNwbfile,
   configureAndWriteNwbfile,
-  DatasetNode,
   Device,
   DynamicTable,
   ElectrodeGroup,
@@ -20,6 +19,7 @@ import {
   OutputPathError,
   TimeSeries,
 } from "../../src/index.js";
+import { DatasetNode } from "../../src/nwb/containers/node.js";
 
 function minimalFile(): NWBFile {
   return new NWBFile({ session_description: "checks", session_start_time: "2024-01-01T12:00:00+01:00" });

@@ -14,9 +14,10 @@ import {
   type StorageReader,
   type StorageWriter,
 } from "../../src/storage/types.js";
+import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const PYTHON = "/usr/bin/python3";
-const NOISE4SAM = "/work/shared/testdata/spikeglx/reference_output/Noise4Sam_test.nwb";
+const NOISE4SAM = testdata("spikeglx/reference_output/Noise4Sam_test.nwb");
 
 /** Debian's h5py must not see a PYTHONPATH meant for another interpreter. */
 function pythonEnv(): NodeJS.ProcessEnv {
@@ -610,7 +611,7 @@ describe("engine errors and output safety", () => {
   });
 });
 
-describe.skipIf(!existsSync(NOISE4SAM))("reads an NWB file written by pynwb", () => {
+describe.skipIf(!hasTestdata())("reads an NWB file written by pynwb", () => {
   it("reads attributes, references, strings, chunked int16 and soft links", async () => {
     const r = await hdf5Backend.open(NOISE4SAM);
     try {

@@ -8,6 +8,7 @@ import { BaseTemporalInterface } from "../temporal.js";
 import { type Timing, timeAt } from "../timing.js";
 import type { ChannelProperty } from "./recording.js";
 
+/** One unit of a sorting: id, spike frames, properties and optional template. */
 export interface SortedUnit {
   /** Identifier of the unit in the source (cluster id); stored as `unit_name`. */
   readonly id: string | number;

@@ -107,6 +107,7 @@ abstract class SplitFiles implements IntanBackend {
   readonly time: DataFile;
   /** Samples of every stream: the fewest rows among time.dat and the data files. */
   numSamples = 0;
+  /** @internal */
   protected readonly scratch = new Scratch();
 
   constructor(

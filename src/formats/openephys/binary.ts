@@ -70,6 +70,8 @@ export interface OpenEphysStreamCommon {
   sampleNumbers(): ChunkSource;
   /** The TTL events recorded with this stream. */
   ttlEvents(): Promise<OpenEphysTtlEvents[]>;
+  /** Files or header fields that change timing or scale but are missing, each with the value used instead. */
+  readonly fallbacks: readonly string[];
 }
 
 /** A continuous stream of a binary-format recording. */
@@ -278,6 +280,12 @@ export function openOpenEphysBinaryStream(
     softwareStartTime: readSoftwareStartTime(block.folderPath),
     probe,
     sampleNumbersPath: sampleNumbersHeader?.path,
+    fallbacks:
+      sampleNumbersHeader || numSamples === 0
+        ? []
+        : [
+            `${entry.folderPath}: sample_numbers.npy (or an integer timestamps.npy) is missing, so the first sample number is unknown; sample numbers count from 0 (starting_time 0 s)`,
+          ],
     timestampsPath: syncHeader?.path,
     firstTimestamp,
     data: (picked) => file.source(picked ?? nonSync),

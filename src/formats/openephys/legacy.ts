@@ -426,6 +426,7 @@ export function openOpenEphysLegacyStream(
     entry,
     files: paths,
     version: layouts[0]!.header.version,
+    fallbacks: [],
     samplingRate,
     numSamples,
     channels,

@@ -47,6 +47,7 @@ export const BlackrockRecordingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of BlackrockRecording interfaces (from BlackrockRecordingSourceSchema). */
 export type BlackrockRecordingSource = Static<typeof BlackrockRecordingSourceSchema>;
 
 /**
@@ -171,6 +172,7 @@ export const BlackrockSortingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of BlackrockSorting interfaces (from BlackrockSortingSourceSchema). */
 export type BlackrockSortingSource = Static<typeof BlackrockSortingSourceSchema>;
 
 const UNIT_CLASS = (unitClass: number) =>

@@ -41,6 +41,7 @@ export const IntanSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of Intan interfaces (from IntanSourceSchema). */
 export type IntanSource = Static<typeof IntanSourceSchema>;
 
 /** Intan RHX names files `<prefix>_YYMMDD_HHMMSS.rhd`: the only place a start time is recorded. */
@@ -307,6 +308,16 @@ export class IntanDigitalInterface extends IntanStreamsInterface {
   static override associatedSuffixes = [".rhd", ".rhs"];
   static override info = "Board digital inputs and outputs of an Intan recording, as TTL edges.";
 
+  constructor(sourceData: IntanSource) {
+    super(sourceData);
+    if (this.digitalStreams.length === 0) {
+      throw new SourceDataError(
+        this.file.path,
+        "records no board digital inputs or outputs; there is nothing for IntanDigitalInterface to convert",
+      );
+    }
+  }
+
   get digitalStreams(): IntanDigitalStream[] {
     return [this.file.stream("boardDigitalIn"), this.file.stream("boardDigitalOut")].filter(
       (s): s is IntanDigitalStream => s !== undefined,
@@ -361,8 +372,8 @@ export class IntanConverter extends ConverterPipe {
     if (file.stream("amplifier")) interfaces.recording = new IntanRecordingInterface(sourceData);
     const analog = new IntanAnalogInterface(sourceData);
     if (analog.analogStreams.length > 0) interfaces.analog = analog;
-    const digital = new IntanDigitalInterface(sourceData);
-    if (digital.digitalStreams.length > 0) interfaces.digital = digital;
+    if (file.stream("boardDigitalIn") || file.stream("boardDigitalOut"))
+      interfaces.digital = new IntanDigitalInterface(sourceData);
     super(interfaces);
   }
 }

@@ -7,6 +7,7 @@ import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt } from "../../conversion/timing.js";
+import { warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { risingCrossings } from "../../formats/edges.js";
 import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
@@ -18,6 +19,7 @@ export const SpikeGLXNIDQSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXNIDQ interfaces (from SpikeGLXNIDQSourceSchema). */
 export type SpikeGLXNIDQSource = Static<typeof SpikeGLXNIDQSourceSchema>;
 
 /**
@@ -50,6 +52,7 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
         "is an imec stream; use SpikeGLXRecordingInterface (alias spikeglx)",
       );
     }
+    warnFallbacks(stream.fallbacks);
     this.stream = stream;
   }
 

@@ -43,7 +43,9 @@ function writeNsx(
   header.write("30 kS/s", 14, "latin1");
   header.writeUInt32LE(1, 286); // period: 30 kHz
   header.writeUInt32LE(options.major >= 3 ? 1e9 : 30000, 290);
-  [2024, 3, 5, 1, 13, 14, 15, 16].forEach((v, i) => header.writeUInt16LE(v, 294 + 2 * i));
+  [2024, 3, 5, 1, 13, 14, 15, 16].forEach((v, i) => {
+    header.writeUInt16LE(v, 294 + 2 * i);
+  });
   header.writeUInt32LE(channels, 310);
   for (let c = 0; c < channels; c++) {
     const at = 314 + 66 * c;
@@ -64,7 +66,9 @@ function writeNsx(
     if (tsBytes === 8) p.writeBigUInt64LE(BigInt(timestamp), 1);
     else p.writeUInt32LE(timestamp, 1);
     p.writeUInt32LE(rows.length, 1 + tsBytes);
-    rows.flat().forEach((v, i) => p.writeInt16LE(v, 1 + tsBytes + 4 + 2 * i));
+    rows.flat().forEach((v, i) => {
+      p.writeInt16LE(v, 1 + tsBytes + 4 + 2 * i);
+    });
     return p;
   });
   writeFileSync(path, Buffer.concat([header, ...packets]));

@@ -219,18 +219,10 @@ export class Hdf5Writer {
         this.track(path, this.sink.write(address, value.bytes)).catch(() => undefined);
         storage = { kind: "contiguous", address, size };
       }
-      const node: DatasetNode = {
-        kind: "dataset",
-        path,
-        attributes: new Map(),
-        address: -1,
-        hardLinks: 1,
-        dtype: request.dtype,
-        shape: [...request.shape],
-        maxShape: undefined,
-        storage,
-      };
-      parent.links.set(name, { kind: "hard", node });
+      parent.links.set(name, {
+        kind: "hard",
+        node: datasetNode(path, request.dtype, request.shape, undefined, storage),
+      });
     });
   }
 
@@ -278,17 +270,7 @@ export class Hdf5Writer {
         written: new Set(),
         index: UNDEFINED_ADDRESS,
       };
-      const node: DatasetNode = {
-        kind: "dataset",
-        path,
-        attributes: new Map(),
-        address: -1,
-        hardLinks: 1,
-        dtype: request.dtype,
-        shape: [...shape],
-        maxShape: [...maxShape],
-        storage,
-      };
+      const node = datasetNode(path, request.dtype, shape, [...maxShape], storage);
       parent.links.set(name, { kind: "hard", node });
       this.chunked.push(node);
       return {
@@ -663,6 +645,26 @@ export class Hdf5Writer {
     }
     return messages;
   }
+}
+
+function datasetNode(
+  path: string,
+  dtype: Hdf5Dtype,
+  shape: readonly number[],
+  maxShape: readonly (number | null)[] | undefined,
+  storage: Storage,
+): DatasetNode {
+  return {
+    kind: "dataset",
+    path,
+    attributes: new Map(),
+    address: -1,
+    hardLinks: 1,
+    dtype,
+    shape: [...shape],
+    maxShape,
+    storage,
+  };
 }
 
 function validateShape(shape: readonly number[]): void {

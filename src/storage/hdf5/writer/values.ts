@@ -10,7 +10,8 @@ import {
   type ScalarDtype,
   typedArrayFor,
 } from "../../../data/dtype.js";
-import { isObjectReference, type StoredValue } from "../../types.js";
+import { describeValue, encodeString, fieldValue, referencePath, writeNumber } from "../../elements.js";
+import type { StoredValue } from "../../types.js";
 import { putAddress } from "./bytes.js";
 import { elementSize, type Hdf5Dtype, isFixedString } from "./datatype.js";
 import type { GlobalHeap, HeapId } from "./globalHeap.js";
@@ -25,106 +26,25 @@ export interface EncodedValue {
 }
 
 const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const utf8 = new TextEncoder();
-
-function describe(value: unknown): string {
-  if (isTypedArray(value)) return value.constructor.name;
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
 
 /** The elements of `value` as an indexable list of `count` items (a scalar shape holds one element). */
 function elementsOf(value: StoredValue, count: number, scalar: boolean): ArrayLike<unknown> {
   const isList = isTypedArray(value) || Array.isArray(value);
   if (!isList && !scalar)
-    throw new TypeError(`expected an array of ${count} elements, got ${describe(value)}`);
+    throw new TypeError(`expected an array of ${count} elements, got ${describeValue(value)}`);
   const list: ArrayLike<unknown> = isList ? (value as ArrayLike<unknown>) : [value];
   if (list.length !== count) {
     throw new TypeError(
-      `expected ${count} element${count === 1 ? "" : "s"}, got ${describe(value)} of ${list.length}`,
+      `expected ${count} element${count === 1 ? "" : "s"}, got ${describeValue(value)} of ${list.length}`,
     );
   }
   return list;
-}
-
-function asNumber(value: unknown, dtype: string): number {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "boolean") return value ? 1 : 0;
-  throw new TypeError(`expected a number for a ${dtype} element, got ${describe(value)}`);
-}
-
-function asBigInt(value: unknown, dtype: string): bigint {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === "boolean") return value ? 1n : 0n;
-  throw new TypeError(`expected an integer for a ${dtype} element, got ${String(value)}`);
-}
-
-function writeNumber(view: DataView, at: number, dtype: NumericDtype | "bool", value: unknown): void {
-  switch (dtype) {
-    case "bool":
-      if (typeof value !== "boolean" && value !== 0 && value !== 1) {
-        throw new TypeError(`expected a boolean for a bool element, got ${String(value)}`);
-      }
-      view.setInt8(at, value ? 1 : 0);
-      return;
-    case "int8":
-      view.setInt8(at, asNumber(value, dtype));
-      return;
-    case "uint8":
-      view.setUint8(at, asNumber(value, dtype));
-      return;
-    case "int16":
-      view.setInt16(at, asNumber(value, dtype), true);
-      return;
-    case "uint16":
-      view.setUint16(at, asNumber(value, dtype), true);
-      return;
-    case "int32":
-      view.setInt32(at, asNumber(value, dtype), true);
-      return;
-    case "uint32":
-      view.setUint32(at, asNumber(value, dtype), true);
-      return;
-    case "int64":
-      view.setBigInt64(at, asBigInt(value, dtype), true);
-      return;
-    case "uint64":
-      view.setBigUint64(at, asBigInt(value, dtype), true);
-      return;
-    case "float32":
-      view.setFloat32(at, asNumber(value, dtype), true);
-      return;
-    case "float64":
-      view.setFloat64(at, asNumber(value, dtype), true);
-      return;
-  }
-}
-
-function encodeString(value: unknown, dtype: "utf8" | "ascii"): Uint8Array {
-  if (typeof value !== "string") {
-    throw new TypeError(`expected a string for a ${dtype} element, got ${describe(value)}`);
-  }
-  const bytes = utf8.encode(value);
-  if (bytes.includes(0)) throw new TypeError(`HDF5 strings cannot contain NUL: ${JSON.stringify(value)}`);
-  if (dtype === "ascii" && bytes.length !== value.length) {
-    throw new TypeError(`non-ASCII characters in an ascii string: ${JSON.stringify(value)}`);
-  }
-  return bytes;
 }
 
 interface Cell {
   readonly dtype: ScalarDtype | Hdf5Dtype;
   readonly offset: number;
   readonly pick: (element: unknown) => unknown;
-}
-
-function fieldOf(record: unknown, name: string): unknown {
-  if (typeof record !== "object" || record === null || !(name in record)) {
-    throw new TypeError(`compound record lacks field "${name}"`);
-  }
-  return (record as Record<string, unknown>)[name];
 }
 
 /**
@@ -157,7 +77,7 @@ export function encodeValue(
   if (typeof dtype === "object" && "compound" in dtype) {
     let offset = 0;
     for (const field of dtype.compound) {
-      cells.push({ dtype: field.dtype, offset, pick: (e) => fieldOf(e, field.name) });
+      cells.push({ dtype: field.dtype, offset, pick: (e) => fieldValue(e, field.name) });
       offset += elementSize(field.dtype);
     }
   } else {
@@ -183,10 +103,7 @@ export function encodeValue(
         view.setUint32(at, encoded.length, true);
         heapPatches.push({ at: at + 4, id: heap.add(encoded) });
       } else if (cellDtype === "objectref") {
-        if (!isObjectReference(item)) {
-          throw new TypeError(`expected an object reference, got ${describe(item)}`);
-        }
-        referencePatches.push({ at, path: item.path });
+        referencePatches.push({ at, path: referencePath(item) });
       } else {
         writeNumber(view, at, cellDtype as NumericDtype | "bool", item);
       }
