@@ -86,12 +86,15 @@ export {
   type MetadataReport,
   validateMetadataAgainst,
 } from "./conversion/metadata/validate.js";
+export { BaseImagingInterface, type ImagingDescription } from "./conversion/ophys/imagingInterface.js";
 export {
   addImagingToNwbfile,
   addSegmentationToNwbfile,
   type Imaging,
+  type PixelMask,
   type Segmentation,
 } from "./conversion/ophys/ophys.js";
+export { BaseSegmentationInterface } from "./conversion/ophys/segmentationInterface.js";
 export {
   type AnalogChannel,
   type AnalogSignal,
@@ -140,6 +143,15 @@ export {
   type BlackrockSortingSource,
   BlackrockSortingSourceSchema,
 } from "./interfaces/blackrock/blackrockInterfaces.js";
+// Bruker PrairieView
+export {
+  BrukerTiffConverter,
+  type BrukerTiffConverterSource,
+  BrukerTiffConverterSourceSchema,
+  BrukerTiffImagingInterface,
+  type BrukerTiffSource,
+  BrukerTiffSourceSchema,
+} from "./interfaces/bruker/brukerInterfaces.js";
 // Intan
 export {
   IntanAnalogInterface,
@@ -207,6 +219,16 @@ export {
   type Spike2RecordingSource,
   Spike2RecordingSourceSchema,
 } from "./interfaces/spike2/spike2Interface.js";
+// ScanImage
+export {
+  ScanImageConverter,
+  type ScanImageConverterSource,
+  ScanImageConverterSourceSchema,
+  ScanImageImagingInterface,
+  type ScanImageImagingSource,
+  ScanImageImagingSourceSchema,
+  ScanImageLegacyImagingInterface,
+} from "./interfaces/scanimage/scanImageInterfaces.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,
@@ -223,6 +245,21 @@ export {
   type SpikeGLXRecordingSource,
   SpikeGLXRecordingSourceSchema,
 } from "./interfaces/spikeglx/recordingInterface.js";
+// Suite2p
+export {
+  Suite2pConverter,
+  type Suite2pConverterSource,
+  Suite2pConverterSourceSchema,
+  Suite2pSegmentationInterface,
+  type Suite2pSegmentationSource,
+  Suite2pSegmentationSourceSchema,
+} from "./interfaces/suite2p/suite2pInterface.js";
+// TIFF stacks
+export {
+  TiffImagingInterface,
+  type TiffImagingSource,
+  TiffImagingSourceSchema,
+} from "./interfaces/tiff/tiffInterface.js";
 
 // ---- NWB files in memory: containers -------------------------------------------------------------------
 export { Container, createImage, Images, ProcessingModule, TimeSeries } from "./nwb/containers/base.js";

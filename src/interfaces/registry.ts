@@ -6,6 +6,7 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
+import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -27,9 +28,15 @@ import {
   PlexonSortingInterface,
 } from "./plexon/plexonInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
+  ScanImageConverter,
+  ScanImageImagingInterface,
+  ScanImageLegacyImagingInterface,
+} from "./scanimage/scanImageInterfaces.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
+import { Suite2pConverter, Suite2pSegmentationInterface } from "./suite2p/suite2pInterface.js";
+import { TiffImagingInterface } from "./tiff/tiffInterface.js";
 
 /** A class the command line can construct from one path argument. */
 export interface ConstructibleConversion {
@@ -74,6 +81,14 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: PlexonSortingInterface, aliases: ["plexon-sorting"] },
   { cls: Plexon2RecordingInterface, aliases: ["plexon2"] },
   { cls: Spike2RecordingInterface, aliases: ["spike2"] },
+  { cls: TiffImagingInterface, aliases: ["tiff"] },
+  { cls: ScanImageImagingInterface, aliases: ["scanimage"] },
+  { cls: ScanImageLegacyImagingInterface, aliases: ["scanimage-legacy"] },
+  { cls: ScanImageConverter, aliases: ["scanimage-all"] },
+  { cls: Suite2pSegmentationInterface, aliases: ["suite2p"] },
+  { cls: Suite2pConverter, aliases: ["suite2p-all"] },
+  { cls: BrukerTiffImagingInterface, aliases: ["bruker"] },
+  { cls: BrukerTiffConverter, aliases: ["bruker-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
