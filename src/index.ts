@@ -17,6 +17,7 @@
  * @packageDocumentation
  */
 
+export * from "./conversion/behavior/video.js";
 export * from "./conversion/conversion.js";
 export * from "./conversion/converter.js";
 export * from "./conversion/ecephys/recording.js";
@@ -38,11 +39,13 @@ export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
+export * from "./formats/video/index.js";
 export * from "./interfaces/intan/index.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";
 export * from "./interfaces/spikeglx/index.js";
+export * from "./interfaces/video/index.js";
 export * from "./nwb/containers/base.js";
 export * from "./nwb/containers/behavior.js";
 export * from "./nwb/containers/ecephys.js";

@@ -26,6 +26,7 @@ import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterfac
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
+import { ExternalVideoInterface, InternalVideoInterface } from "./video/videoInterfaces.js";
 
 /** A class the command line can construct from one path argument. */
 export interface ConstructibleConversion {
@@ -61,6 +62,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: MockSortingInterface, aliases: ["mock-sorting"] },
   { cls: MockImagingInterface, aliases: ["mock-imaging"] },
   { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
+  { cls: ExternalVideoInterface, aliases: ["video"] },
+  { cls: InternalVideoInterface, aliases: ["video-internal"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -56,3 +56,29 @@ export function ffprobeFrames(path: string): ProbedFrames {
   const timestamps = parsed.packets.map((p) => (p.pts * num) / den).sort((a, b) => a - b);
   return { width: stream.width, height: stream.height, timestamps };
 }
+
+/** Constant 30 Hz: every 20th frame of the 600 Hz source. */
+export const EVERY_30HZ_FRAME = "not(mod(n,20))";
+
+/**
+ * Writes a 64 x 48 test pattern video whose frames are picked by the ffmpeg `select` expression from a
+ * 600 Hz source, so frame times are exact ticks of 1/600 s that ffmpeg passes through unchanged.
+ */
+export function videoFixture(
+  path: string,
+  options: { select?: string; frames?: number; codec?: readonly string[] } = {},
+): string {
+  const codec = options.codec ?? ["-c:v", "libx264", "-pix_fmt", "yuv420p"];
+  ffmpeg(
+    ...[
+      "-f",
+      "lavfi",
+      "-i",
+      "testsrc=size=64x48:rate=600",
+      "-vf",
+      `select='${options.select ?? EVERY_30HZ_FRAME}'`,
+    ],
+    ...["-fps_mode", "passthrough", "-frames:v", String(options.frames ?? 30), ...codec, path],
+  );
+  return path;
+}

@@ -1,9 +1,11 @@
 /**
  * The public write entry points: default backend configuration, and configure-and-write.
  */
+import { dirname, resolve } from "node:path";
 import { NWBValidationError } from "../../errors.js";
 import { hdf5Backend } from "../../storage/hdf5/index.js";
 import type { StorageBackend } from "../../storage/types.js";
+import { ImageSeries } from "../containers/image.js";
 import type { GroupNode } from "../containers/node.js";
 import { defaultRegistry } from "../schema/index.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -74,6 +76,8 @@ export async function configureAndWriteNwbfile(
   const backend = BACKENDS[backendName];
   if (!backend) throw new TypeError(`unknown backend '${backendName}'; use "hdf5"`);
   const registry = options.registry ?? defaultRegistry();
+  const folder = dirname(resolve(options.nwbfilePath));
+  for (const node of nwbfile.walk()) if (node instanceof ImageSeries) node.relativizeExternalFiles(folder);
   await writeAtomically(options.nwbfilePath, options.overwrite ?? false, async (temporaryPath) => {
     const plan = checkNwbfile(nwbfile, registry);
     const configuration =

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeFrameTiming, readVideoIndex, type VideoIndex } from "../../../src/formats/video/index.js";
 import { isNeuroconvError } from "../../../src/index.js";
-import { ffmpeg, ffmpegAvailable, ffprobeFrames } from "../../helpers/ffmpeg.js";
+import { ffmpegAvailable, ffprobeFrames, videoFixture } from "../../helpers/ffmpeg.js";
 import { hasTestdata, testdata } from "../../helpers/testdata.js";
 
 const HAVE_FFMPEG = ffmpegAvailable();
@@ -47,27 +47,9 @@ describe.skipIf(!HAVE_FFMPEG || !HAVE_DATA)("container indexes of the real video
   });
 });
 
-/**
- * 30 frames of a test pattern picked by `select` from a 600 Hz source (so frame times are exact ticks of
- * 1/600 s and ffmpeg passes them through unchanged), written by ffmpeg.
- */
+/** A 30-frame test pattern video (see {@link videoFixture}). */
 function fixture(name: string, select: string, ...codec: string[]): string {
-  const path = join(dir, name);
-  ffmpeg(
-    "-f",
-    "lavfi",
-    "-i",
-    "testsrc=size=64x48:rate=600",
-    "-vf",
-    `select='${select}'`,
-    "-fps_mode",
-    "passthrough",
-    "-frames:v",
-    "30",
-    ...codec,
-    path,
-  );
-  return path;
+  return videoFixture(join(dir, name), { select, ...(codec.length > 0 && { codec }) });
 }
 
 describe.skipIf(!HAVE_FFMPEG)("videos made by ffmpeg", () => {
