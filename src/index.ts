@@ -57,6 +57,7 @@ export * from "./nwb/containers/ophys.js";
 export * from "./nwb/containers/table.js";
 export * from "./nwb/containers/time.js";
 export * from "./nwb/schema/index.js";
+export * from "./nwb/types/index.js";
 export * from "./nwb/write/backendConfiguration.js";
 export * from "./nwb/write/configureAndWrite.js";
 export { checkOutputPath } from "./nwb/write/output.js";

@@ -117,3 +117,19 @@ export function toTypedArray(values: ArrayLike<unknown>, dtype: NumericDtype): T
   }
   return out;
 }
+
+/**
+ * The dtype in which plain JS numbers are stored when a schema asks for at least `minimum`. NWB dtypes are
+ * minimums (hdmf's rule: `float32` means float32 or wider); a JS number is a float64, so a float32 minimum
+ * becomes float64 and the value keeps every digit, as pynwb stores Python floats. Integer minimums and
+ * compound dtypes (which hdmf writes exactly as specified) are kept.
+ */
+export function dtypeForJsNumbers<D extends Dtype>(minimum: D): D | "float64" {
+  return minimum === "float32" ? "float64" : minimum;
+}
+
+/** Whether `actual` holds every value of `minimum`: same kind (int, uint, float) and at least as wide. */
+export function isAtLeast(actual: NumericDtype, minimum: NumericDtype): boolean {
+  const kind = (d: NumericDtype) => d.replace(/\d+$/, "");
+  return kind(actual) === kind(minimum) && bytesPerElement(actual) >= bytesPerElement(minimum);
+}

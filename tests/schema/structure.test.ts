@@ -8,8 +8,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { extensionNamespaces } from "../../src/nwb/schema/extensions/index.js";
 import { builtinNamespaces } from "../../src/nwb/schema/namespaces/index.js";
 import type { Namespace } from "../../src/nwb/schema/spec.js";
+import { hdf5Backend } from "../../src/storage/hdf5/index.js";
 
 const schemaDir = fileURLToPath(new URL("../../../shared/nwb-schema", import.meta.url));
 const haveSchema = fs.existsSync(schemaDir);
@@ -30,6 +32,18 @@ function namespaceFile(ns: Namespace): string {
   return path.join("hdmf-common", common.declaration.version, "namespace.yaml");
 }
 
+/**
+ * Where each extension we carry comes from: a release folder under `extensions/`, or (ndx-pose 0.1.1, whose
+ * YAML is not kept) the specification cached in a NeuroConv reference file.
+ */
+const extensionOrigins: Record<string, { yaml: string } | { nwb: string }> = {
+  "ndx-pose": {
+    nwb: "../testdata/deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
+  },
+  "ndx-sound": { yaml: "extensions/ndx-sound/0.2.3/ndx-sound.namespace.yaml" },
+  "ndx-events": { yaml: "extensions/ndx-events/0.4.0/ndx-events.namespace.yaml" },
+};
+
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const stripYaml = (s: string) => s.replace(/\.ya?ml$/, "");
@@ -37,12 +51,16 @@ const stripYaml = (s: string) => s.replace(/\.ya?ml$/, "");
 const child = (at: string, key: string) =>
   /^[A-Za-z_$][\w$]*$/.test(key) ? `${at}.${key}` : `${at}[${JSON.stringify(key)}]`;
 
-/** The official namespace in our layout: declaration (source names without `.yaml`) and sources. */
-function loadOfficial(ns: Namespace): { declaration: Obj; sources: Record<string, unknown> } {
-  const file = path.join(schemaDir, namespaceFile(ns));
+interface Official {
+  declaration: Obj;
+  sources: Record<string, unknown>;
+}
+
+/** The namespace declared in a YAML namespace file, in our layout (source names without `.yaml`). */
+function loadYaml(file: string, name: string): Official {
   const namespaces = (parse(fs.readFileSync(file, "utf8")) as { namespaces: Obj[] }).namespaces;
-  const decl = namespaces.find((n) => n.name === ns.declaration.name);
-  if (decl === undefined) throw new Error(`${file} does not declare ${ns.declaration.name}`);
+  const decl = namespaces.find((n) => n.name === name);
+  if (decl === undefined) throw new Error(`${file} does not declare ${name}`);
   const sources: Record<string, unknown> = {};
   const schema = (decl.schema as Obj[]).map((entry) => {
     if (typeof entry.source !== "string") return entry;
@@ -52,6 +70,32 @@ function loadOfficial(ns: Namespace): { declaration: Obj; sources: Record<string
     return { ...entry, source: stripYaml(entry.source) };
   });
   return { declaration: { ...decl, schema }, sources };
+}
+
+/** The namespace as cached in an NWB file (JSON documents under `/specifications/<name>/<version>/`). */
+async function loadCached(file: string, name: string, version: string): Promise<Official> {
+  const reader = await hdf5Backend.open(file);
+  try {
+    const read = (doc: string) =>
+      JSON.parse(String(reader.readDataset(`/specifications/${name}/${version}/${doc}`))) as Obj;
+    const decl = (read("namespace").namespaces as Obj[]).find((n) => n.name === name)!;
+    const sources: Record<string, unknown> = {};
+    for (const entry of decl.schema as Obj[]) {
+      if (typeof entry.source === "string") sources[stripYaml(entry.source)] = read(stripYaml(entry.source));
+    }
+    return { declaration: decl, sources };
+  } finally {
+    reader.close();
+  }
+}
+
+/** The official namespace in our layout: declaration (source names without `.yaml`) and sources. */
+async function loadOfficial(ns: Namespace): Promise<Official> {
+  const { name, version } = ns.declaration;
+  const origin = extensionOrigins[name];
+  if (origin === undefined) return loadYaml(path.join(schemaDir, namespaceFile(ns)), name);
+  if ("yaml" in origin) return loadYaml(path.join(schemaDir, origin.yaml), name);
+  return loadCached(path.join(schemaDir, origin.nwb), name, version);
 }
 
 /** Deep copy without `doc` / `title` properties. */
@@ -118,19 +162,23 @@ describe.skipIf(!haveSchema)("NWB schema definitions", () => {
     ]);
   });
 
-  for (const ns of builtinNamespaces) {
+  it("carries one origin per extension", () => {
+    expect(Object.keys(extensionNamespaces).sort()).toEqual(Object.keys(extensionOrigins).sort());
+  });
+
+  for (const ns of [...builtinNamespaces, ...Object.values(extensionNamespaces)]) {
     const name = ns.declaration.name;
 
-    it(`${name}: has the official structure`, () => {
-      const official = loadOfficial(ns);
+    it(`${name}: has the official structure`, async () => {
+      const official = await loadOfficial(ns);
       const difference = firstDifference(stripDocs(ns), stripDocs(official));
       if (difference !== undefined)
         expect.fail(`first difference from the official ${name} schema: ${difference}`);
     });
 
-    it(`${name}: has our own, non-empty doc strings`, () => {
+    it(`${name}: has our own, non-empty doc strings`, async () => {
       const ours = collectDocs(ns);
-      const official = collectDocs(loadOfficial(ns));
+      const official = collectDocs(await loadOfficial(ns));
       const problems: string[] = [];
       for (const [at, doc] of official) {
         const mine = ours.get(at);

@@ -38,20 +38,10 @@ export function readVideoSegments(filePaths: readonly string[]): VideoSegment[] 
 }
 
 /**
- * Whether a rate, stored as NWB stores it (float32), still places every frame of the segment within one
- * tick of the container's clock of its time: 30.0003 Hz (33333 µs frames) drifts by 1.4 µs over 2330 frames.
- */
-function float32RateFits(segment: VideoSegment): boolean {
-  const { timestamps, clockRate } = segment.index;
-  const span = timestamps.length - 1;
-  return Math.abs(span / Math.fround(segment.timing.rate) - span / segment.timing.rate) <= 1 / clockRate;
-}
-
-/**
  * The frame times of files played one after another: each file's frames keep their spacing, and a file
  * starts at `startingTimes[k]` or, by default, one frame period after the previous file's last frame
- * (the first at its container's own start). Regular when every file is regular at one rate that float32
- * holds closely enough and they join without a gap; timestamps otherwise.
+ * (the first at its container's own start). Regular when every file is regular at one rate and they join
+ * without a gap; timestamps otherwise.
  */
 export function concatenatedVideoTiming(
   segments: readonly VideoSegment[],
@@ -77,7 +67,6 @@ export function concatenatedVideoTiming(
     (s, k) =>
       s.timing.regular &&
       s.timing.rate === rate &&
-      float32RateFits(s) &&
       (k === 0 || Math.abs(starts[k]! - (starts[k - 1]! + segments[k - 1]!.index.frameCount / rate)) < 1e-9),
   );
   if (joined) return { kind: "regular", rate, startingTime: starts[0] ?? 0, count };

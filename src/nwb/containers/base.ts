@@ -119,7 +119,7 @@ export class TimeSeries extends GroupNode {
       if (!(timing.rate > 0))
         throw new RangeError(`TimeSeries '${this.name}': rate must be > 0, got ${timing.rate}`);
       const start = this.setDataset("starting_time", timing.starting_time ?? 0, "float64");
-      start?.setAttribute("rate", timing.rate, "float32");
+      start?.setAttribute("rate", timing.rate);
     }
   }
 }
@@ -157,7 +157,7 @@ export function createImage(options: ImageOptions): DatasetNode {
   const image = new DatasetNode(options.name, options.data, {
     type: coreType(options.neurodataType ?? inferred),
   });
-  image.setAttribute("resolution", options.resolution, "float32");
+  image.setAttribute("resolution", options.resolution);
   image.setAttribute("description", options.description);
   return image;
 }

@@ -172,9 +172,7 @@ export class ElectricalSeries extends TimeSeries {
     region.setAttribute("description", description);
     region.setAttribute("table", table as NodeReference);
     if (options.channel_conversion !== undefined) {
-      const channelConversion = this.add(
-        new DatasetNode("channel_conversion", options.channel_conversion, { dtype: "float32" }),
-      );
+      const channelConversion = this.add(new DatasetNode("channel_conversion", options.channel_conversion));
       channelConversion.setAttribute("axis", 1, "int32");
     }
   }

@@ -266,6 +266,11 @@ export class GroupNode extends NWBNode {
     if (target) this.put(new LinkNode(name, target));
   }
 
+  /** Namespaces of the types this group itself uses (its own type; tables add their column types). */
+  typeNamespaces(): string[] {
+    return this.type ? [this.type.namespace] : [];
+  }
+
   /** Depth-first walk over this node and every descendant. */
   *walk(): Generator<ChildNode | GroupNode> {
     yield this;
@@ -274,4 +279,14 @@ export class GroupNode extends NWBNode {
       else yield child;
     }
   }
+}
+
+/** Every namespace whose types appear in the tree under `root` (to know which extensions a file needs). */
+export function namespacesUsed(root: GroupNode): Set<string> {
+  const used = new Set<string>();
+  for (const node of root.walk()) {
+    if (node instanceof GroupNode) for (const ns of node.typeNamespaces()) used.add(ns);
+    else if (node instanceof DatasetNode && node.type) used.add(node.type.namespace);
+  }
+  return used;
 }

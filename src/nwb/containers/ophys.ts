@@ -49,8 +49,8 @@ export class ImagingPlane extends Container {
     super("ImagingPlane", options.name);
     // optional in the schema, but pynwb cannot read an ImagingPlane without it
     this.setDataset("description", options.description ?? "no description");
-    this.setDataset("excitation_lambda", options.excitation_lambda, "float32");
-    this.setDataset("imaging_rate", options.imaging_rate, "float32");
+    this.setDataset("excitation_lambda", options.excitation_lambda);
+    this.setDataset("imaging_rate", options.imaging_rate);
     this.setDataset("indicator", options.indicator);
     this.setDataset("location", options.location);
     if (options.grid_spacing) this.setDataset("grid_spacing", Float32Array.from(options.grid_spacing));
@@ -59,7 +59,7 @@ export class ImagingPlane extends Container {
     for (const channel of options.optical_channel) {
       const node = this.add(new Container("OpticalChannel", channel.name));
       node.setDataset("description", channel.description);
-      node.setDataset("emission_lambda", channel.emission_lambda, "float32");
+      node.setDataset("emission_lambda", channel.emission_lambda);
     }
     this.setLink("device", options.device);
   }
@@ -88,8 +88,8 @@ export class TwoPhotonSeries extends ImageSeries {
     neurodataType: "TwoPhotonSeries" | "OnePhotonSeries" = "TwoPhotonSeries",
   ) {
     super(options, coreType(neurodataType));
-    this.setAttribute("pmt_gain", options.pmt_gain, "float32");
-    this.setAttribute("scan_line_rate", options.scan_line_rate, "float32");
+    this.setAttribute("pmt_gain", options.pmt_gain);
+    this.setAttribute("scan_line_rate", options.scan_line_rate);
     if (options.field_of_view && neurodataType === "TwoPhotonSeries") {
       this.setDataset("field_of_view", Float32Array.from(options.field_of_view));
     }

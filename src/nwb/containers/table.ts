@@ -8,8 +8,10 @@
 import {
   allocate,
   type Dtype,
+  dtypeForJsNumbers,
   dtypeOfTypedArray,
   elementCount,
+  isAtLeast,
   isNumericDtype,
   isTypedArray,
   type NumericDtype,
@@ -33,7 +35,11 @@ const HDMF = "hdmf-common";
 export interface ColumnSpec {
   readonly name: string;
   readonly description: string;
-  /** Element dtype; inferred from the first value when omitted (numbers become float64). */
+  /**
+   * Element dtype, a minimum as in the schema: typed-array cells keep their own dtype and plain JS numbers
+   * under a float32 minimum are stored as float64 (see `dtypeForJsNumbers`). Inferred from the first value
+   * when omitted (numbers become float64).
+   */
   readonly dtype?: Dtype;
   /** Ragged column: each row holds a list of values (adds a `<name>_index` VectorIndex). */
   readonly index?: boolean;
@@ -119,6 +125,11 @@ export class DynamicTable extends GroupNode {
     return this.ids.length;
   }
 
+  override typeNamespaces(): string[] {
+    const columnTypes = [...this.columns.values()].map((c) => c.spec.columnType?.namespace);
+    return [...super.typeNamespaces(), ...columnTypes.filter((ns) => ns !== undefined)];
+  }
+
   /** Declares a standard column without creating it. */
   protected declareColumn(spec: ColumnSpec): void {
     this.declared.set(spec.name, spec);
@@ -193,7 +204,7 @@ export class DynamicTable extends GroupNode {
       neurodataType: spec.table ? "DynamicTableRegion" : "VectorData",
       namespace: HDMF,
     };
-    const dtype = spec.dtype ?? (spec.table ? "int32" : inferDtype(column.values));
+    const dtype = columnDtype(spec, column.values);
     const data = this.add(new DatasetNode(spec.name, columnData(column.values, dtype), { dtype, type }));
     data.setAttribute("description", spec.description);
     if (spec.table) data.setAttribute("table", spec.table);
@@ -208,6 +219,21 @@ export class DynamicTable extends GroupNode {
       index.setAttribute("description", `Index into the ragged column '${spec.name}'.`);
     }
   }
+}
+
+/** The stored dtype of a column: its declared minimum applied to its values, or inferred from them. */
+function columnDtype(spec: ColumnSpec, values: readonly unknown[]): Dtype {
+  if (spec.dtype === undefined) return spec.table ? "int32" : inferDtype(values);
+  const first = values.find((v) => v !== null && v !== undefined);
+  const cellDtype = isTypedArray(first)
+    ? dtypeOfTypedArray(first)
+    : isTypedArray((first as NDArray | undefined)?.values)
+      ? dtypeOfTypedArray((first as NDArray).values)
+      : undefined;
+  if (cellDtype !== undefined && isNumericDtype(spec.dtype) && isAtLeast(cellDtype, spec.dtype)) {
+    return cellDtype;
+  }
+  return dtypeForJsNumbers(spec.dtype);
 }
 
 /** Dtype of a column from its values: text, bool, references, or float64 for numbers. */

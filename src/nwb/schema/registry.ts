@@ -221,12 +221,16 @@ export class SchemaRegistry {
 
   /**
    * The documents cached in a file under `/specifications/<name>/<version>/`: one JSON string per source plus
-   * `namespace`, as pynwb and MatNWB expect them.
+   * `namespace`, as pynwb and MatNWB expect them. An include of selected types of another namespace
+   * (`neurodata_types`, as ndx-sound declares for core's TimeSeries) is cached as an include of the whole
+   * namespace, as hdmf writes it: readers resolve the file's root NWBFile through the extension's includes.
    */
   cachedSpecDocuments(namespaceName: string): { version: string; documents: Map<string, string> } {
     const { declaration, sources } = this.getNamespace(namespaceName);
     const documents = new Map<string, string>();
-    const schema: NamespaceSchemaEntry[] = declaration.schema.map((entry) => ({ ...entry }));
+    const schema: NamespaceSchemaEntry[] = declaration.schema.map((entry) =>
+      "namespace" in entry ? { namespace: entry.namespace } : { ...entry },
+    );
     documents.set("namespace", JSON.stringify({ namespaces: [{ ...declaration, schema }] }));
     for (const [sourceName, source] of Object.entries(sources)) {
       documents.set(sourceName, JSON.stringify(source));

@@ -6,8 +6,8 @@ import { NWBValidationError } from "../../errors.js";
 import { hdf5Backend } from "../../storage/hdf5/index.js";
 import type { StorageBackend } from "../../storage/types.js";
 import { ImageSeries } from "../containers/image.js";
-import type { GroupNode } from "../containers/node.js";
-import { defaultRegistry } from "../schema/index.js";
+import { type GroupNode, namespacesUsed } from "../containers/node.js";
+import { registryFor } from "../schema/index.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import {
   type BackendConfiguration,
@@ -21,8 +21,14 @@ import { type ProgressCallback, writePlan } from "./writer.js";
 
 const BACKENDS: Record<BackendName, StorageBackend> = { hdf5: hdf5Backend };
 
-/** Plans the write and throws an {@link NWBValidationError} listing every problem, if any. */
-export function checkNwbfile(nwbfile: GroupNode, registry: SchemaRegistry = defaultRegistry()): WritePlan {
+/**
+ * Plans the write and throws an {@link NWBValidationError} listing every problem, if any. The default
+ * registry holds the built-in namespaces and the extensions neuroconv carries that the file uses.
+ */
+export function checkNwbfile(
+  nwbfile: GroupNode,
+  registry: SchemaRegistry = registryFor(namespacesUsed(nwbfile)),
+): WritePlan {
   const plan = planWrite(nwbfile, registry);
   if (plan.problems.length > 0) throw new NWBValidationError(plan.problems);
   return plan;
@@ -42,7 +48,7 @@ export function checkNwbfile(nwbfile: GroupNode, registry: SchemaRegistry = defa
 export function getDefaultBackendConfiguration(
   nwbfile: GroupNode,
   backend: BackendName = "hdf5",
-  registry: SchemaRegistry = defaultRegistry(),
+  registry: SchemaRegistry = registryFor(namespacesUsed(nwbfile)),
 ): BackendConfiguration {
   return defaultConfigurationFromPlan(checkNwbfile(nwbfile, registry), registry, backend);
 }
@@ -55,7 +61,7 @@ export interface WriteNwbfileOptions {
   /** Replace an existing file (default false: an existing file is an error). */
   readonly overwrite?: boolean;
   readonly onProgress?: ProgressCallback;
-  /** Registry with extension namespaces; default: the built-in namespaces. */
+  /** Registry with extension namespaces; default: the built-in namespaces and the carried extensions used. */
   readonly registry?: SchemaRegistry;
 }
 
@@ -75,7 +81,7 @@ export async function configureAndWriteNwbfile(
   const backendName = options.backend ?? "hdf5";
   const backend = BACKENDS[backendName];
   if (!backend) throw new TypeError(`unknown backend '${backendName}'; use "hdf5"`);
-  const registry = options.registry ?? defaultRegistry();
+  const registry = options.registry ?? registryFor(namespacesUsed(nwbfile));
   const folder = dirname(resolve(options.nwbfilePath));
   for (const node of nwbfile.walk()) if (node instanceof ImageSeries) node.relativizeExternalFiles(folder);
   await writeAtomically(options.nwbfilePath, options.overwrite ?? false, async (temporaryPath) => {

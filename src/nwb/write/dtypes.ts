@@ -3,13 +3,7 @@
  * and the compatibility rule the pre-write checks apply (the one the NWB validator applies: a larger
  * type of the same kind is accepted).
  */
-import {
-  bytesPerElement,
-  type Dtype,
-  isNumericDtype,
-  isTypedArray,
-  type NumericDtype,
-} from "../../data/dtype.js";
+import { type Dtype, dtypeForJsNumbers, isAtLeast, isNumericDtype, isTypedArray } from "../../data/dtype.js";
 import { DatasetNode, GroupNode, intrinsicDtype, type NodeData } from "../containers/node.js";
 import type { SpecDtype } from "../schema/spec.js";
 
@@ -65,10 +59,6 @@ export function storageDtypeOf(spec: SpecDtype | undefined): Dtype | "numeric" |
   return "objectref";
 }
 
-function kindOf(dtype: NumericDtype): "int" | "uint" | "float" {
-  return dtype.startsWith("float") ? "float" : dtype.startsWith("uint") ? "uint" : "int";
-}
-
 /** Whether data of dtype `actual` satisfies a spec asking for `expected`. */
 export function isCompatible(actual: Dtype, expected: Dtype | "numeric" | undefined): boolean {
   if (expected === undefined) return true;
@@ -83,10 +73,7 @@ export function isCompatible(actual: Dtype, expected: Dtype | "numeric" | undefi
   }
   if (expected === "numeric") return isNumericDtype(actual);
   if (expected === "utf8") return actual === "utf8" || actual === "ascii";
-  if (isNumericDtype(expected) && isNumericDtype(actual)) {
-    const sameKind = kindOf(actual) === kindOf(expected);
-    return sameKind && bytesPerElement(actual) >= bytesPerElement(expected);
-  }
+  if (isNumericDtype(expected) && isNumericDtype(actual)) return isAtLeast(actual, expected);
   return actual === expected;
 }
 
@@ -107,7 +94,8 @@ function inferFromValues(data: NodeData): Dtype {
 
 /**
  * The dtype a dataset or attribute is written with: explicit, else carried by the data (typed arrays and
- * lazy sources), else the schema's concrete dtype, else inferred from the values.
+ * lazy sources), else the schema's concrete dtype (widened to float64 for JS numbers: see
+ * {@link dtypeForJsNumbers}), else inferred from the values.
  */
 export function effectiveDtype(
   data: NodeData,
@@ -126,7 +114,8 @@ export function effectiveDtype(
       isNumericDtype(fromSpec) === isNumericDtype(inferred) ||
       data.kind === "compound"
     ) {
-      return fromSpec;
+      // the spec dtype is a minimum: plain JS numbers keep their float64 precision
+      return dtypeForJsNumbers(fromSpec);
     }
     return inferred;
   }
