@@ -17,6 +17,7 @@
  * @packageDocumentation
  */
 
+export * from "./conversion/behavior/pose.js";
 export * from "./conversion/behavior/video.js";
 export * from "./conversion/conversion.js";
 export * from "./conversion/converter.js";
@@ -39,7 +40,9 @@ export * from "./conversion/timing.js";
 export * from "./data/dtype.js";
 export * from "./data/lazy.js";
 export * from "./errors.js";
+export * from "./formats/deeplabcut/index.js";
 export * from "./formats/video/index.js";
+export * from "./interfaces/deeplabcut/index.js";
 export * from "./interfaces/intan/index.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";

@@ -16,7 +16,7 @@ import { loadMetadata, metadataToYaml } from "../conversion/metadata/io.js";
 import { mergeMetadata } from "../conversion/metadata/merge.js";
 import type { Metadata } from "../conversion/metadata/schema.js";
 import { withTimeZone } from "../conversion/metadata/timezone.js";
-import { findInterface, INTERFACES, pathArgumentOf } from "../interfaces/registry.js";
+import { findInterface, INTERFACES, pathArgumentOf, sourceDataForPath } from "../interfaces/registry.js";
 import { configureAndWriteNwbfile, getDefaultBackendConfiguration } from "../nwb/write/configureAndWrite.js";
 import { checkOutputPath } from "../nwb/write/output.js";
 import { describeNwbFile } from "./describe.js";
@@ -42,9 +42,7 @@ function construct(interfaceName: string, path: string): Conversion {
       `unknown interface '${interfaceName}'; run 'neuroconv list' to see them (e.g. ${INTERFACES.map((i) => i.aliases[0]).join(", ")})`,
     );
   }
-  const argument = pathArgumentOf(entry.cls);
-  const sourceData = argument ? { [argument]: path } : {};
-  return new entry.cls(sourceData as never);
+  return new entry.cls(sourceDataForPath(entry.cls, path) as never);
 }
 
 function level(value: string): number {

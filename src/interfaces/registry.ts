@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -64,6 +65,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
   { cls: ExternalVideoInterface, aliases: ["video"] },
   { cls: InternalVideoInterface, aliases: ["video-internal"] },
+  { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
@@ -75,9 +77,23 @@ export function findInterface(name: string): RegisteredInterface | undefined {
   );
 }
 
-/** The source argument a path fills: `filePath`, `folderPath`, or the first required string argument. */
+/**
+ * The source argument a path fills: `filePath`, `folderPath`, `filePaths` (a list: the path is its one
+ * entry), or the first required argument.
+ */
 export function pathArgumentOf(cls: ConstructibleConversion): string | undefined {
   const schema = cls.getSourceSchema();
   const names = Object.keys(schema.properties);
-  return names.find((n) => n === "filePath" || n === "folderPath") ?? schema.required?.[0];
+  return (
+    names.find((n) => n === "filePath" || n === "folderPath" || n === "filePaths") ?? schema.required?.[0]
+  );
+}
+
+/** The source arguments for a path given on the command line (wrapped in a list where the argument is one). */
+export function sourceDataForPath(cls: ConstructibleConversion, path: string): Record<string, unknown> {
+  const argument = pathArgumentOf(cls);
+  if (!argument) return {};
+  const isList =
+    (cls.getSourceSchema().properties[argument] as { type?: string } | undefined)?.type === "array";
+  return { [argument]: isList ? [path] : path };
 }

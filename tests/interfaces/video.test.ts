@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
+import { runCli } from "../../src/cli/main.js";
 import {
   ExternalVideoInterface,
   getDefaultBackendConfiguration,
@@ -111,6 +112,19 @@ describe.skipIf(!HAVE)("ExternalVideoInterface", () => {
       100 + 29 / 30,
     ]);
     await checkDataInterface(video, { outputDir: dir, metadata, validate: nwbcheck });
+  });
+
+  it("converts from the command line under its alias (the path is the one file)", async () => {
+    const output = join(dir, "cli_video.nwb");
+    const metadataPath = join(dir, "metadata.yaml");
+    writeFileSync(metadataPath, "NWBFile:\n  session_start_time: '2024-01-01T12:00:00-05:00'\n");
+    const err: string[] = [];
+    const io = { out: () => {}, err: (t: string) => err.push(t), progress: false };
+    expect(await runCli(["convert", "video", BEHAV_CAM, "-o", output, "--metadata", metadataPath], io)).toBe(
+      0,
+    );
+    expect(err).toEqual([]);
+    written.push(output);
   });
 
   it("warns about frames missing in a file", () => {
