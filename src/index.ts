@@ -42,6 +42,8 @@ export * from "./data/lazy.js";
 export * from "./errors.js";
 export * from "./formats/deeplabcut/index.js";
 export * from "./formats/video/index.js";
+export * from "./formats/wav/index.js";
+export * from "./interfaces/audio/index.js";
 export * from "./interfaces/deeplabcut/index.js";
 export * from "./interfaces/intan/index.js";
 export * from "./interfaces/openephys/index.js";

@@ -9,6 +9,7 @@ import {
   MockSegmentationInterface,
   MockSortingInterface,
 } from "../testing/mocks.js";
+import { AudioInterface } from "./audio/audioInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import {
   IntanAnalogInterface,
@@ -66,6 +67,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: ExternalVideoInterface, aliases: ["video"] },
   { cls: InternalVideoInterface, aliases: ["video-internal"] },
   { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
+  { cls: AudioInterface, aliases: ["audio", "wav"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

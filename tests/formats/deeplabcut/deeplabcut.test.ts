@@ -10,7 +10,7 @@ import {
 } from "../../../src/formats/deeplabcut/index.js";
 import { unpickle } from "../../../src/formats/pandas/pickle.js";
 import { python } from "../../helpers/nwbcheck.js";
-import { pandasAvailable } from "../../helpers/pandas.js";
+import { pandasAvailable } from "../../helpers/python.js";
 import { hasTestdata, testdata } from "../../helpers/testdata.js";
 
 const HAVE = hasTestdata() && pandasAvailable();
