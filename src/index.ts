@@ -46,6 +46,7 @@ export * from "./formats/wav/index.js";
 export * from "./interfaces/audio/index.js";
 export * from "./interfaces/deeplabcut/index.js";
 export * from "./interfaces/intan/index.js";
+export * from "./interfaces/lightningpose/index.js";
 export * from "./interfaces/openephys/index.js";
 export * from "./interfaces/phy/phyInterface.js";
 export * from "./interfaces/registry.js";

@@ -17,6 +17,7 @@ import {
   IntanDigitalInterface,
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
+import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -68,6 +69,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: InternalVideoInterface, aliases: ["video-internal"] },
   { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
   { cls: AudioInterface, aliases: ["audio", "wav"] },
+  { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

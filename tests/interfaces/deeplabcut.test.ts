@@ -7,6 +7,7 @@ import { DeepLabCutInterface, isNeuroconvError } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
 import { ffmpegAvailable, ffprobeFrames } from "../helpers/ffmpeg.js";
 import { caught, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { poseSeries } from "../helpers/pose.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata() && nwbcheckAvailable() && ffmpegAvailable();
@@ -19,34 +20,6 @@ const REFERENCE = testdata(
   "deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
 );
 const BODYPARTS = ["snout", "leftear", "rightear", "tailbase"];
-
-interface PoseSeries {
-  data: number[][];
-  confidence: number[];
-  timestamps: number[];
-}
-
-/** h5py's reading of every PoseEstimationSeries of a PoseEstimation group, by series name. */
-function poseSeries(path: string, group: string): Record<string, PoseSeries> {
-  return JSON.parse(
-    python(
-      `
-import json, sys, h5py
-with h5py.File(sys.argv[1], "r") as f:
-    g = f[sys.argv[2]]
-    out = {}
-    for name in g:
-        s = g[name]
-        if isinstance(s, h5py.Group) and s.attrs.get("neurodata_type") == "PoseEstimationSeries":
-            out[name] = {"data": s["data"][()].tolist(), "confidence": s["confidence"][()].tolist(),
-                         "timestamps": s["timestamps"][()].tolist()}
-    print(json.dumps(out))
-`,
-      path,
-      group,
-    ),
-  );
-}
 
 describe.skipIf(!HAVE)("DeepLabCutInterface on the real openfield sample", () => {
   const written: string[] = [];

@@ -4,6 +4,7 @@
  */
 import { basename, resolve } from "node:path";
 import { type ChunkSource, firstRows } from "../../data/lazy.js";
+import { SourceDataError } from "../../errors.js";
 import {
   analyzeFrameTiming,
   type FrameTiming,
@@ -150,4 +151,19 @@ export function addVideoSeries(
     return nwbfile.createProcessingModule("behavior", "processed behavioral data").add(series);
   }
   return nwbfile.addAcquisition(series);
+}
+
+/**
+ * The times of frames of a video given by their frame numbers (pose estimates of some frames), on the
+ * video's container clock; `source` (the file that lists them) is named when a frame is not in the video.
+ */
+export function videoFrameTiming(video: VideoIndex, frames: readonly number[], source: string): Timing {
+  const beyond = frames.find((frame) => frame >= video.frameCount);
+  if (beyond !== undefined) {
+    throw new SourceDataError(
+      source,
+      `frame ${beyond} is beyond the ${video.frameCount} frames of ${video.filePath}`,
+    );
+  }
+  return { kind: "irregular", count: frames.length, timeAt: (i) => video.timestamps[frames[i]!]! };
 }

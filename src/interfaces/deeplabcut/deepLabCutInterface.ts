@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { addPoseEstimation } from "../../conversion/behavior/pose.js";
+import { videoFrameTiming } from "../../conversion/behavior/video.js";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
@@ -113,14 +114,7 @@ export class DeepLabCutInterface extends BaseDataInterface<DeepLabCutSource> {
       const rate = this.sourceData.frameRate!;
       return { kind: "irregular", count: frames.length, timeAt: (i) => frames[i]! / rate };
     }
-    const beyond = frames.find((frame) => frame >= video.frameCount);
-    if (beyond !== undefined) {
-      throw new SourceDataError(
-        output.filePath,
-        `frame ${beyond} is beyond the ${video.frameCount} frames of ${video.filePath}`,
-      );
-    }
-    return { kind: "irregular", count: frames.length, timeAt: (i) => video.timestamps[frames[i]!]! };
+    return videoFrameTiming(video, frames, output.filePath);
   }
 
   override async addToNwbfile(
