@@ -14,6 +14,7 @@ export type NeuroconvErrorName =
   | "SourceArgumentsError"
   | "MissingDependencyError";
 
+/** Base of every error this package throws on bad input. */
 export abstract class NeuroconvError extends Error {
   abstract override readonly name: NeuroconvErrorName;
 }
@@ -122,6 +123,7 @@ export class SourceDataError extends NeuroconvError {
   }
 }
 
+/** Whether `error` is one of this package's errors (optionally, the one named `name`). */
 export function isNeuroconvError<N extends NeuroconvErrorName>(
   error: unknown,
   name?: N,

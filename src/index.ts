@@ -14,59 +14,305 @@
  * await configureAndWriteNwbfile(nwbfile, { nwbfilePath: "session.nwb" });
  * ```
  *
+ * The public API is exported by name, one section per area; everything else is internal and may change.
+ * Test helpers (mock interfaces, the interface check) are in `neuroconv/testing`.
+ *
  * @packageDocumentation
  */
 
-export * from "./conversion/behavior/pose.js";
-export * from "./conversion/behavior/video.js";
-export * from "./conversion/conversion.js";
-export * from "./conversion/converter.js";
-export * from "./conversion/ecephys/recording.js";
-export * from "./conversion/ecephys/recordingInterface.js";
-export * from "./conversion/ecephys/sortedRecording.js";
-export * from "./conversion/ecephys/sorting.js";
-export * from "./conversion/interface.js";
-export * from "./conversion/metadata/dandi.js";
-export * from "./conversion/metadata/io.js";
-export * from "./conversion/metadata/merge.js";
-export * from "./conversion/metadata/nwbfile.js";
-export * from "./conversion/metadata/schema.js";
-export * from "./conversion/metadata/timezone.js";
-export * from "./conversion/metadata/validate.js";
-export * from "./conversion/ophys/ophys.js";
-export * from "./conversion/signals.js";
-export * from "./conversion/temporal.js";
-export * from "./conversion/timing.js";
-export * from "./data/dtype.js";
-export * from "./data/lazy.js";
-export * from "./errors.js";
-export * from "./formats/deeplabcut/index.js";
-export * from "./formats/video/index.js";
-export * from "./formats/wav/index.js";
-export * from "./interfaces/audio/index.js";
-export * from "./interfaces/deeplabcut/index.js";
-export * from "./interfaces/intan/index.js";
-export * from "./interfaces/lightningpose/index.js";
-export * from "./interfaces/openephys/index.js";
-export * from "./interfaces/phy/phyInterface.js";
-export * from "./interfaces/registry.js";
-export * from "./interfaces/spikeglx/index.js";
-export * from "./interfaces/video/index.js";
-export * from "./nwb/containers/base.js";
-export * from "./nwb/containers/behavior.js";
-export * from "./nwb/containers/ecephys.js";
-export * from "./nwb/containers/file.js";
-export * from "./nwb/containers/image.js";
-export * from "./nwb/containers/misc.js";
-export * from "./nwb/containers/node.js";
-export * from "./nwb/containers/ophys.js";
-export * from "./nwb/containers/table.js";
-export * from "./nwb/containers/time.js";
-export * from "./nwb/schema/index.js";
-export * from "./nwb/types/index.js";
-export * from "./nwb/write/backendConfiguration.js";
-export * from "./nwb/write/configureAndWrite.js";
+// ---- Conversion workflow: interfaces, converters, timing ------------------------------------------------
+export {
+  Conversion,
+  type CreateNwbfileOptions,
+  type RunConversionOptions,
+  type StandardConversionOptions,
+} from "./conversion/conversion.js";
+export {
+  type ConverterOptions,
+  ConverterPipe,
+  checkSourceArguments,
+  NWBConverter,
+} from "./conversion/converter.js";
+export {
+  addRecordingToNwbfile,
+  type ChannelProperty,
+  type Recording,
+  type RecordingChannel,
+  regularTiming,
+  type WriteAs,
+} from "./conversion/ecephys/recording.js";
+export {
+  BaseRecordingInterface,
+  type RecordingConversionOptions,
+  type RecordingMetadata,
+} from "./conversion/ecephys/recordingInterface.js";
+export { SortedRecordingConverter } from "./conversion/ecephys/sortedRecording.js";
+export {
+  addSortingToNwbfile,
+  BaseSortingInterface,
+  type SortedUnit,
+  type Sorting,
+} from "./conversion/ecephys/sorting.js";
+export {
+  BaseDataInterface,
+  type DataInterfaceClass,
+  StandardConversionOptionsSchema,
+} from "./conversion/interface.js";
+// ---- Metadata ---------------------------------------------------------------------------------------------
+export { checkDandiReadiness, type DandiReadiness } from "./conversion/metadata/dandi.js";
+export { loadMetadata, metadataToYaml, saveMetadata } from "./conversion/metadata/io.js";
+export { mergeMetadata } from "./conversion/metadata/merge.js";
+export { checkMetadataNames } from "./conversion/metadata/names.js";
+export { nwbfileFromMetadata } from "./conversion/metadata/nwbfile.js";
+export type { Metadata } from "./conversion/metadata/schema.js";
+export { attachTimeZone, withTimeZone } from "./conversion/metadata/timezone.js";
+export {
+  checkMetadata,
+  type MetadataReport,
+  validateMetadataAgainst,
+} from "./conversion/metadata/validate.js";
+export {
+  addImagingToNwbfile,
+  addSegmentationToNwbfile,
+  type Imaging,
+  type Segmentation,
+} from "./conversion/ophys/ophys.js";
+export {
+  type AnalogChannel,
+  type AnalogSignal,
+  addAnalogChannelsToNwbfile,
+  addAnalogToNwbfile,
+  addTtlLineToNwbfile,
+  type TtlLine,
+} from "./conversion/signals.js";
+export { BaseTemporalInterface } from "./conversion/temporal.js";
+export {
+  type Timing,
+  timeAt,
+  timestampsOf,
+  timingFromSource,
+  timingFromTimestamps,
+} from "./conversion/timing.js";
+export {
+  emitNeuroconvWarning,
+  type WarningHandler,
+  warnFallbacks,
+  withWarningHandler,
+} from "./conversion/warnings.js";
+// Pose estimation and audio readers
+export {
+  type DeepLabCutConfig,
+  type DeepLabCutOutput,
+  type DeepLabCutTrack,
+  readDeepLabCutConfig,
+  readDeepLabCutCsv,
+  readDeepLabCutH5,
+  readDeepLabCutOutput,
+} from "./formats/deeplabcut/index.js";
+export {
+  analyzeFrameTiming,
+  decodedFrames,
+  type FrameGap,
+  type FrameTiming,
+  findFfmpeg,
+  readVideoIndex,
+  VIDEO_SUFFIXES,
+  type VideoIndex,
+} from "./formats/video/index.js";
+export { readWavHeader, type WavHeader, wavSamples } from "./formats/wav/index.js";
+// ---- Interfaces, one block per format (add a new format's exports as its own block, before the registry) ----
+// Audio (WAV)
+export {
+  type AudioConversionOptions,
+  AudioInterface,
+  type AudioSource,
+  AudioSourceSchema,
+} from "./interfaces/audio/audioInterface.js";
+// Blackrock
+export {
+  BlackrockRecordingInterface,
+  type BlackrockRecordingSource,
+  BlackrockRecordingSourceSchema,
+  BlackrockSortingInterface,
+  type BlackrockSortingSource,
+  BlackrockSortingSourceSchema,
+} from "./interfaces/blackrock/blackrockInterfaces.js";
+// DeepLabCut
+export {
+  DeepLabCutInterface,
+  type DeepLabCutSource,
+  DeepLabCutSourceSchema,
+} from "./interfaces/deeplabcut/deepLabCutInterface.js";
+// Intan
+export {
+  IntanAnalogInterface,
+  IntanConverter,
+  IntanDigitalInterface,
+  IntanRecordingInterface,
+  type IntanSource,
+  IntanSourceSchema,
+} from "./interfaces/intan/intanInterfaces.js";
+// Lightning Pose
+export {
+  LightningPoseDataInterface,
+  type LightningPoseSource,
+  LightningPoseSourceSchema,
+} from "./interfaces/lightningpose/lightningPoseInterface.js";
+// Open Ephys
+export {
+  OpenEphysAnalogInterface,
+  OpenEphysBinaryAnalogInterface,
+  OpenEphysBinaryConverter,
+  OpenEphysBinaryRecordingInterface,
+  OpenEphysConverter,
+  type OpenEphysFolderSource,
+  OpenEphysFolderSourceSchema,
+  OpenEphysLegacyRecordingInterface,
+  OpenEphysRecordingInterface,
+  type OpenEphysSource,
+  OpenEphysSourceSchema,
+} from "./interfaces/openephys/openEphysInterfaces.js";
+// Phy and Kilosort
+export {
+  KiloSortSortingInterface,
+  type KiloSortSortingSource,
+  KiloSortSortingSourceSchema,
+  PhySortingInterface,
+  type PhySortingSource,
+  PhySortingSourceSchema,
+} from "./interfaces/phy/phyInterface.js";
+// The registry the command line lists
+export {
+  type ConstructibleConversion,
+  findInterface,
+  INTERFACES,
+  pathArgumentOf,
+  type RegisteredInterface,
+} from "./interfaces/registry.js";
+// SpikeGLX
+export {
+  SpikeGLXConverterPipe,
+  type SpikeGLXFolderSource,
+  SpikeGLXFolderSourceSchema,
+} from "./interfaces/spikeglx/converter.js";
+export {
+  SpikeGLXNIDQInterface,
+  type SpikeGLXNIDQSource,
+  SpikeGLXNIDQSourceSchema,
+} from "./interfaces/spikeglx/nidqInterface.js";
+export {
+  SpikeGLXRecordingInterface,
+  type SpikeGLXRecordingSource,
+  SpikeGLXRecordingSourceSchema,
+} from "./interfaces/spikeglx/recordingInterface.js";
+// Behaviour videos: interfaces, the container indexes (no decoding) and the ffmpeg decoder
+export {
+  ExternalVideoInterface,
+  type ExternalVideoSource,
+  ExternalVideoSourceSchema,
+  InternalVideoInterface,
+  type InternalVideoSource,
+  InternalVideoSourceSchema,
+  type VideoConversionOptions,
+} from "./interfaces/video/videoInterfaces.js";
+
+// ---- NWB files in memory: containers -------------------------------------------------------------------
+export { Container, createImage, Images, ProcessingModule, TimeSeries } from "./nwb/containers/base.js";
+export {
+  BehavioralEvents,
+  BehavioralTimeSeries,
+  BehaviorContainer,
+  Position,
+  SpatialSeries,
+} from "./nwb/containers/behavior.js";
+export {
+  Device,
+  ElectricalSeries,
+  ElectrodeGroup,
+  ElectrodesTable,
+  LFP,
+} from "./nwb/containers/ecephys.js";
+export { NWB_VERSION, NWBFile, Subject } from "./nwb/containers/file.js";
+export { ImageSeries } from "./nwb/containers/image.js";
+export { TimeIntervals, Units } from "./nwb/containers/misc.js";
+export { namespacesUsed, ndarray } from "./nwb/containers/node.js";
+export {
+  Fluorescence,
+  ImageSegmentation,
+  ImagingPlane,
+  OnePhotonSeries,
+  PlaneSegmentation,
+  RoiResponseSeries,
+  TwoPhotonSeries,
+} from "./nwb/containers/ophys.js";
+export { DynamicTable } from "./nwb/containers/table.js";
+export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
+
+// ---- NWB schema ------------------------------------------------------------------------------------------
+export {
+  createRegistry,
+  defaultRegistry,
+  ndxEvents,
+  ndxPose,
+  ndxSound,
+  registryFor,
+} from "./nwb/schema/index.js";
+export type { Namespace } from "./nwb/schema/spec.js";
+export {
+  coreTypes,
+  hdmfCommonTypes,
+  hdmfExperimentalTypes,
+  ndxEventsTypes,
+  ndxPoseTypes,
+  ndxSoundTypes,
+} from "./nwb/types/index.js";
+
+// ---- Writing NWB files -----------------------------------------------------------------------------------
+export {
+  checkBackendConfiguration,
+  formatBackendConfiguration,
+} from "./nwb/write/backendConfiguration.js";
+export {
+  checkNwbfile,
+  configureAndWriteNwbfile,
+  getDefaultBackendConfiguration,
+} from "./nwb/write/configureAndWrite.js";
 export { checkOutputPath } from "./nwb/write/output.js";
-export type { ProgressCallback, WriteProgress } from "./nwb/write/writer.js";
-export { hdf5Backend } from "./storage/hdf5/index.js";
-export type * from "./storage/types.js";
+export type { WriteProgress } from "./nwb/write/writer.js";
+
+import type {
+  BackendConfiguration as BackendConfigurationOf,
+  DatasetIOConfiguration as DatasetIOConfigurationOf,
+} from "./nwb/write/backendConfiguration.js";
+import type { ProgressCallback as ProgressCallbackOf } from "./nwb/write/writer.js";
+/** Per-dataset chunking, buffering and compression of a file (see `getDefaultBackendConfiguration`). */
+export type BackendConfiguration = BackendConfigurationOf;
+/** Chunk shape, buffer shape and compression of one dataset. */
+export type DatasetIOConfiguration = DatasetIOConfigurationOf;
+/** Receives the progress of a write: bytes of bulk data written so far, of the total. */
+export type ProgressCallback = ProgressCallbackOf;
+
+export type { Dtype, NumericDtype, TypedArray } from "./data/dtype.js";
+// ---- Storage and bulk data -------------------------------------------------------------------------------
+export { type ChunkSource, firstRows, isChunkSource } from "./data/lazy.js";
+// ---- Errors ----------------------------------------------------------------------------------------------
+export {
+  BackendConfigurationError,
+  isNeuroconvError,
+  type MetadataProblem,
+  MetadataValidationError,
+  MissingDependencyError,
+  NeuroconvError,
+  type NeuroconvErrorName,
+  type NWBProblem,
+  NWBValidationError,
+  OutputPathError,
+  SchemaError,
+  SourceArgumentsError,
+  SourceDataError,
+  StorageError,
+} from "./errors.js";
+export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
+export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
+export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
+export type { FilterSpec, StorageEngine, StorageReader, StorageWriter } from "./storage/types.js";

@@ -4,15 +4,18 @@
  * and writes the file safely (temporary file, rename at the end).
  */
 import type { TObject } from "@sinclair/typebox";
+import { MetadataValidationError } from "../errors.js";
 import type { NWBFile } from "../nwb/containers/file.js";
-import type { BackendConfiguration, BackendName } from "../nwb/write/backendConfiguration.js";
+import type { BackendConfiguration } from "../nwb/write/backendConfiguration.js";
 import { configureAndWriteNwbfile } from "../nwb/write/configureAndWrite.js";
 import { checkOutputPath } from "../nwb/write/output.js";
 import type { ProgressCallback } from "../nwb/write/writer.js";
 import { mergeMetadata } from "./metadata/merge.js";
+import { checkMetadataNames } from "./metadata/names.js";
 import { nwbfileFromMetadata } from "./metadata/nwbfile.js";
 import type { Metadata } from "./metadata/schema.js";
 import { checkMetadata, normalizeMetadata, validateMetadataAgainst } from "./metadata/validate.js";
+import { emitNeuroconvWarning } from "./warnings.js";
 
 /** Options every conversion understands. */
 export interface StandardConversionOptions {
@@ -35,17 +38,21 @@ interface WriteArguments {
   readonly nwbfile?: NWBFile;
   /** Replace an existing file (default false). */
   readonly overwrite?: boolean;
-  readonly backend?: BackendName;
+  /** Storage engine name (default `"hdf5"`). */
+  readonly backend?: string;
   readonly backendConfiguration?: BackendConfiguration;
+  /** Chunks compressed at once; default: one per core. */
+  readonly jobs?: number;
   /** Progress of the write (bytes of bulk data written so far, of the total). */
   readonly onProgress?: ProgressCallback;
 }
 
-/** Prints metadata warnings once, through Node's warning channel (visible, and silenced the usual way). */
+/** Reports metadata warnings once, through the warning channel. */
 function warn(warnings: readonly string[]): void {
-  for (const warning of warnings) process.emitWarning(warning, "NeuroconvMetadataWarning");
+  for (const warning of warnings) emitNeuroconvWarning(warning, "NeuroconvMetadataWarning");
 }
 
+/** Base of interfaces and converters: metadata in, an NWB file out (`createNwbfile`, `runConversion`). */
 export abstract class Conversion<O extends StandardConversionOptions = StandardConversionOptions> {
   /** Metadata the source(s) state; a fresh copy on every call, safe to edit. */
   abstract getMetadata(): Metadata;
@@ -69,9 +76,15 @@ export abstract class Conversion<O extends StandardConversionOptions = StandardC
     return checkMetadata(metadata, this.getMetadataSchema());
   }
 
-  /** The source's metadata refined by the user's, validated; the user's object is not modified. */
+  /**
+   * The source's metadata refined by the user's, validated; the user's object is not modified. Names in the
+   * user's Ecephys metadata that match nothing the conversion writes are errors (see checkMetadataNames).
+   */
   protected resolveMetadata(metadata: Partial<Metadata> | undefined): Metadata {
-    const merged = normalizeMetadata(mergeMetadata(this.getMetadata(), metadata));
+    const source = this.getMetadata();
+    const unknownNames = checkMetadataNames(source, metadata);
+    if (unknownNames.length > 0) throw new MetadataValidationError(unknownNames);
+    const merged = normalizeMetadata(mergeMetadata(source, metadata));
     warn(this.validateMetadata(merged));
     return merged;
   }
@@ -97,10 +110,11 @@ export abstract class Conversion<O extends StandardConversionOptions = StandardC
       backend,
       backendConfiguration,
       onProgress,
+      jobs,
       metadata: userMetadata,
       ...rest
     } = options;
-    await checkOutputPath(nwbfilePath, overwrite ?? false);
+    await checkOutputPath(nwbfilePath, overwrite ?? false, backend);
     const metadata = this.resolveMetadata(userMetadata);
     const nwbfile = given ?? nwbfileFromMetadata(metadata);
     await this.addToNwbfile(nwbfile, metadata, rest as unknown as O);
@@ -110,6 +124,7 @@ export abstract class Conversion<O extends StandardConversionOptions = StandardC
       ...(backend && { backend }),
       ...(backendConfiguration && { backendConfiguration }),
       ...(onProgress && { onProgress }),
+      ...(jobs !== undefined && { jobs }),
     });
   }
 }

@@ -3,13 +3,15 @@
  * event series. One representation for all formats, readable by any NWB 2.7 reader without extensions.
  */
 import { type ChunkSource, firstRows } from "../data/lazy.js";
-import { TimeSeries } from "../nwb/containers/base.js";
+import { BitEdgeTracker, bitsUsed } from "../formats/edges.js";
+import { coreType, TimeSeries } from "../nwb/containers/base.js";
 import type { NWBFile } from "../nwb/containers/file.js";
 import { seriesTiming, type Timing, truncateTiming } from "./timing.js";
 
 /** Samples kept by stub conversions of auxiliary signals, and edges kept per line. */
 const STUB_SAMPLES = 100;
 
+/** Analog channels sharing one conversion factor, written as one TimeSeries. */
 export interface AnalogSignal {
   readonly name: string;
   readonly description: string;
@@ -79,6 +81,7 @@ export function addAnalogChannelsToNwbfile(
   });
 }
 
+/** The rising and falling edges of one TTL line, in seconds. */
 export interface TtlLine {
   readonly name: string;
   readonly description: string;
@@ -112,4 +115,89 @@ export function addTtlLineToNwbfile(
       timestamps: Float64Array.from(kept, ([t]) => t),
     }),
   );
+}
+
+/**
+ * Events that carry a value: numeric codes (a digital word, a marker code, a unit of an event channel) or
+ * text (comments, event strings). Times in seconds on the session's clock, ascending.
+ */
+export interface CodedEvents {
+  readonly name: string;
+  readonly description: string;
+  readonly times: ArrayLike<number>;
+  /** One code per event; written as a TimeSeries of the codes. */
+  readonly codes?: ArrayLike<number>;
+  /** One text per event; written as an AnnotationSeries. Without codes or labels: times only (data 1). */
+  readonly labels?: readonly string[];
+}
+
+/**
+ * Adds events as an NWB series in /acquisition: codes as a TimeSeries (`continuity` "instantaneous", unit
+ * "n.a."), labels as an AnnotationSeries, bare times as a TimeSeries of ones. No events: skipped (returns
+ * undefined). Every format's event channels go through here, so they look the same in every file.
+ */
+export function addEventsToNwbfile(
+  nwbfile: NWBFile,
+  events: CodedEvents,
+  stubTest = false,
+): TimeSeries | undefined {
+  const count = stubTest ? Math.min(STUB_SAMPLES, events.times.length) : events.times.length;
+  if (count === 0) return undefined;
+  const timestamps = Float64Array.from({ length: count }, (_, i) => events.times[i]!);
+  if (events.labels !== undefined) {
+    return nwbfile.addAcquisition(
+      new TimeSeries(
+        {
+          name: events.name,
+          description: events.description,
+          data: events.labels.slice(0, count),
+          dtype: "utf8",
+          unit: "n/a",
+          resolution: -1,
+          timestamps,
+        },
+        coreType("AnnotationSeries"),
+      ),
+    );
+  }
+  const codes = events.codes;
+  return nwbfile.addAcquisition(
+    new TimeSeries({
+      name: events.name,
+      description: codes
+        ? `${events.description} Data: the event code.`
+        : `${events.description} Data: 1 per event.`,
+      data: codes ? codeArray(codes, count) : new Uint8Array(count).fill(1),
+      unit: "n.a.",
+      continuity: "instantaneous",
+      timestamps,
+    }),
+  );
+}
+
+/**
+ * The TTL lines of a digital port stored as one word per change (Blackrock NEV digital events, Neuralynx
+ * TTL values): each bit that is ever set becomes a line with its rising and falling edge times. The port
+ * is taken to be low before the first word.
+ */
+export function ttlLinesFromWords(
+  port: { readonly name: string; readonly description: string },
+  times: ArrayLike<number>,
+  words: ArrayLike<number>,
+  width = 16,
+): TtlLine[] {
+  const tracker = new BitEdgeTracker(bitsUsed(words, width), 0);
+  tracker.push(words, 0);
+  return tracker.lines.map((line) => ({
+    name: `${port.name}Line${line.bit}`,
+    description: `${port.description} Bit ${line.bit}.`,
+    rising: line.rising.map((i) => times[i]!),
+    falling: line.falling.map((i) => times[i]!),
+  }));
+}
+
+/** Codes as int32 when they are all integers that fit (digital words, markers), float64 otherwise. */
+function codeArray(codes: ArrayLike<number>, count: number): Int32Array | Float64Array {
+  const values = Float64Array.from({ length: count }, (_, i) => codes[i]!);
+  return values.every((v) => Number.isInteger(v) && Math.abs(v) < 2 ** 31) ? Int32Array.from(values) : values;
 }

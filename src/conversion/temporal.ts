@@ -6,6 +6,7 @@ import type { StandardConversionOptions } from "./conversion.js";
 import { BaseDataInterface } from "./interface.js";
 import { Clock, type Timing } from "./timing.js";
 
+/** Base of interfaces whose data have a clock: the timing API (original/aligned timestamps, alignment). */
 export abstract class BaseTemporalInterface<
   Source extends object = object,
   O extends StandardConversionOptions = StandardConversionOptions,

@@ -4,7 +4,9 @@
  * materializes its timestamps in memory; the writer streams them like any other bulk data.
  */
 import type { ChunkSource } from "../data/lazy.js";
+import { lastIndexAtMost } from "../formats/binary.js";
 
+/** The clock of a series: a regular rate and start, or a lazily computed timestamp per sample. */
 export type Timing =
   | { readonly kind: "regular"; readonly rate: number; readonly startingTime: number; readonly count: number }
   | { readonly kind: "irregular"; readonly count: number; readonly timeAt: (index: number) => number };
@@ -176,6 +178,37 @@ export function timingFromSource(source: ChunkSource, toSeconds: (value: number)
         cached = { start, values };
       }
       return toSeconds(Number(cached.values[index - cached.start]));
+    },
+  };
+}
+
+/** A run of regularly spaced samples that starts at its own time (after a pause or a gap). */
+export interface ClockSegment {
+  /** Index of the segment's first sample among all samples. */
+  readonly firstIndex: number;
+  /** Time of that sample in seconds. */
+  readonly startingTime: number;
+}
+
+/**
+ * The clock of samples taken at `rate` in segments, each starting at its own time (a paused Blackrock file,
+ * a Neuralynx recording with gaps, Intan timestamps that skip samples). One segment is a regular clock;
+ * more are irregular, computed per sample from the segment list (nothing per sample is stored).
+ */
+export function segmentedTiming(rate: number, segments: readonly ClockSegment[], count: number): Timing {
+  const first = segments[0];
+  if (first === undefined || first.firstIndex !== 0) {
+    throw new RangeError("a segmented clock needs a first segment that starts at sample 0");
+  }
+  if (segments.length === 1) return { kind: "regular", rate, startingTime: first.startingTime, count };
+  const starts = Float64Array.from(segments, (s) => s.firstIndex);
+  const times = Float64Array.from(segments, (s) => s.startingTime);
+  return {
+    kind: "irregular",
+    count,
+    timeAt(index) {
+      const k = lastIndexAtMost(starts, index);
+      return times[k]! + (index - starts[k]!) / rate;
     },
   };
 }

@@ -31,6 +31,7 @@ export interface CompoundField {
 /** Element type of a dataset or attribute. */
 export type Dtype = ScalarDtype | { readonly compound: readonly CompoundField[] };
 
+/** The typed arrays bulk data are read into. */
 export type TypedArray =
   | Int8Array
   | Uint8Array
@@ -86,6 +87,22 @@ export function typedArrayFor(dtype: NumericDtype) {
 /** Allocates a zeroed typed array of `length` elements of `dtype`. */
 export function allocate(dtype: NumericDtype, length: number): TypedArray {
   return new ARRAY_CONSTRUCTORS[dtype](length);
+}
+
+/** A typed array of `dtype` over existing bytes (`byteOffset` aligned to the element size). */
+export function viewAs(
+  dtype: NumericDtype,
+  buffer: ArrayBufferLike,
+  byteOffset: number,
+  length: number,
+): TypedArray {
+  return new (
+    ARRAY_CONSTRUCTORS[dtype] as unknown as new (
+      b: ArrayBufferLike,
+      o: number,
+      n: number,
+    ) => TypedArray
+  )(buffer, byteOffset, length);
 }
 
 /** The numeric dtype that a typed array holds. */

@@ -6,6 +6,7 @@
  */
 import type { NumericDtype, TypedArray } from "./dtype.js";
 
+/** Lazy bulk data: element type, full shape and rows read on demand (nothing is read before the writer asks). */
 export interface ChunkSource {
   readonly dtype: NumericDtype;
   /** Full shape; the first axis is the one that blocks are taken along (time for a series). */

@@ -1,15 +1,11 @@
 /**
- * The interfaces the command line and tools can list and construct, with their short aliases.
+ * The interfaces the command line and tools can list and construct, with their short aliases. Test mocks are
+ * not here: they live in `neuroconv/testing`.
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
-import {
-  MockImagingInterface,
-  MockRecordingInterface,
-  MockSegmentationInterface,
-  MockSortingInterface,
-} from "../testing/mocks.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import {
   IntanAnalogInterface,
@@ -41,11 +37,13 @@ export interface ConstructibleConversion {
   getSourceSchema(): TObject;
 }
 
+/** A listed interface: its class and short aliases. */
 export interface RegisteredInterface {
   readonly cls: ConstructibleConversion;
   readonly aliases: readonly string[];
 }
 
+/** Every interface the command line can list and construct. */
 export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGLXRecordingInterface, aliases: ["spikeglx"] },
   { cls: SpikeGLXConverterPipe, aliases: ["spikeglx-folder"] },
@@ -61,10 +59,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
-  { cls: MockRecordingInterface, aliases: ["mock-recording"] },
-  { cls: MockSortingInterface, aliases: ["mock-sorting"] },
-  { cls: MockImagingInterface, aliases: ["mock-imaging"] },
-  { cls: MockSegmentationInterface, aliases: ["mock-segmentation"] },
+  { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
+  { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
   { cls: ExternalVideoInterface, aliases: ["video"] },
   { cls: InternalVideoInterface, aliases: ["video-internal"] },
   { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
@@ -82,8 +78,8 @@ export function findInterface(name: string): RegisteredInterface | undefined {
 }
 
 /**
- * The source argument a path fills: `filePath`, `folderPath`, `filePaths` (a list: the path is its one
- * entry), or the first required argument.
+ * The source argument the command line's path fills: `filePath`, `folderPath`, `filePaths` (every path
+ * given), or the first required argument.
  */
 export function pathArgumentOf(cls: ConstructibleConversion): string | undefined {
   const schema = cls.getSourceSchema();
@@ -91,13 +87,4 @@ export function pathArgumentOf(cls: ConstructibleConversion): string | undefined
   return (
     names.find((n) => n === "filePath" || n === "folderPath" || n === "filePaths") ?? schema.required?.[0]
   );
-}
-
-/** The source arguments for a path given on the command line (wrapped in a list where the argument is one). */
-export function sourceDataForPath(cls: ConstructibleConversion, path: string): Record<string, unknown> {
-  const argument = pathArgumentOf(cls);
-  if (!argument) return {};
-  const isList =
-    (cls.getSourceSchema().properties[argument] as { type?: string } | undefined)?.type === "array";
-  return { [argument]: isList ? [path] : path };
 }

@@ -1,10 +1,14 @@
 /**
- * The storage interface: what a file engine (HDF5 today, Zarr later) must offer the writer.
+ * The storage contract (v2): what a file engine (HDF5 today, Zarr later) offers the writer above it.
  *
  * It speaks of groups, datasets, attributes and links addressed by absolute POSIX-style paths
- * (`/acquisition/ElectricalSeries/data`) and knows nothing of NWB.
+ * (`/acquisition/ElectricalSeries/data`) and knows nothing of NWB. Bulk data arrive as chunks that the
+ * shared codec pipeline (`codecs.ts`, `pipeline.ts`) has already encoded: an engine only records which
+ * filters were applied and stores bytes. Everything format-specific stays below this line: limits on chunk
+ * sizes, flushing, when object references can be resolved, how bool is represented, whether the output is
+ * a file or a folder, and how a failed write is cleaned up.
  */
-import type { Dtype, TypedArray } from "../data/dtype.js";
+import type { Dtype, NumericDtype, TypedArray } from "../data/dtype.js";
 
 /** A reference to another object in the same file, by its absolute path. */
 export interface ObjectReference {
@@ -42,61 +46,84 @@ export type StoredValue =
   | readonly ObjectReference[]
   | readonly CompoundRecord[];
 
-export type CompressionMethod = "gzip" | "none";
-
-export interface Compression {
-  readonly method: CompressionMethod;
-  /** gzip: level 0-9. */
-  readonly level?: number;
+/**
+ * One step of a chunk's filter pipeline: a codec registered in `codecs.ts`, by name, with its options.
+ * Steps apply in order when writing (`[{ codec: "shuffle" }, { codec: "gzip", options: { level: 4 } }]`).
+ */
+export interface FilterSpec {
+  readonly codec: string;
+  readonly options?: Readonly<Record<string, number>>;
 }
 
-/** A dataset written whole from memory. */
+/** A dataset written whole from memory (small values: attributes-like data, strings, references, compounds). */
 export interface InMemoryDatasetRequest {
   readonly dtype: Dtype;
   /** `[]` for a scalar dataset. */
   readonly shape: readonly number[];
+  /** Object references may point at objects created later: the engine resolves them when it can. */
   readonly value: StoredValue;
-  /** Chunk shape; omitted = contiguous. */
-  readonly chunks?: readonly number[];
-  readonly compression?: Compression;
 }
 
-/** A chunked dataset whose rows (first axis) are written block by block. */
-export interface StreamedDatasetRequest {
-  readonly dtype: Dtype;
+/** Element types that can be stored chunk by chunk: numbers, and bool as one byte 0/1 per element. */
+export type ChunkedDtype = NumericDtype | "bool";
+
+/** A chunked dataset whose chunks arrive encoded. */
+export interface ChunkedDatasetRequest {
+  readonly dtype: ChunkedDtype;
   readonly shape: readonly number[];
+  /** Chunk shape; each axis between 1 and the dataset's extent on that axis. */
   readonly chunks: readonly number[];
-  readonly compression?: Compression;
-  /** Allow the first axis to grow beyond `shape[0]` later. */
-  readonly extendable?: boolean;
+  /** Filters already applied to every chunk's bytes, in the order they were applied. */
+  readonly filters: readonly FilterSpec[];
 }
 
-export interface StreamedDataset {
-  /** Writes `rows` rows starting at row `start` of the first axis, row-major. */
-  writeRows(start: number, rows: number, values: TypedArray | readonly string[]): void;
-  /** Changes the extent of the first axis (only for `extendable` datasets). */
-  resize(rows: number): void;
+export interface ChunkedDatasetWriter {
+  /**
+   * Stores one chunk. `chunkIndex` = chunk grid coordinates (element offset / chunk shape). Before
+   * encoding, every chunk (edge chunks included, padded with zeros) held the full chunk shape of elements in
+   * C order, little-endian. Calls may come in any order and overlap.
+   */
+  writeChunk(chunkIndex: readonly number[], encoded: Uint8Array): Promise<void>;
 }
 
 /** A file open for writing. Paths are absolute; parents must exist. */
 export interface StorageWriter {
+  /** The output as the user named it (for messages). */
+  readonly path: string;
+  /** Creates a group (the root `/` always exists). */
   createGroup(path: string): void;
   createDataset(path: string, request: InMemoryDatasetRequest): void;
-  createStreamedDataset(path: string, request: StreamedDatasetRequest): StreamedDataset;
+  createChunkedDataset(path: string, request: ChunkedDatasetRequest): ChunkedDatasetWriter;
   setAttribute(path: string, name: string, dtype: Dtype, shape: readonly number[], value: StoredValue): void;
   createSoftLink(path: string, target: string): void;
   createExternalLink(path: string, file: string, target: string): void;
-  flush(): void;
-  close(): void;
+  /** Finishes the output and moves it into place; only now does it appear at `path`. */
+  close(): Promise<void>;
+  /** Gives up: removes whatever was written; nothing is left at `path`. Harmless after close or twice. */
+  abort(): Promise<void>;
 }
 
-/** What the writer needs from an engine to open a file. */
-export interface StorageBackend {
+export interface CreateOptions {
+  /** Replace an existing output (default: an existing output is an error). */
+  readonly overwrite?: boolean;
+}
+
+/** A storage engine: creates outputs, states what it can store, reads files back. */
+export interface StorageEngine {
+  /** Name used in backend configurations (`"hdf5"`). */
   readonly name: string;
-  /** Compression methods this engine can apply. */
-  readonly compressionMethods: readonly CompressionMethod[];
-  create(filePath: string): Promise<StorageWriter>;
-  open(filePath: string): Promise<StorageReader>;
+  /** Codecs whose output this engine can record (by codec name). */
+  readonly codecs: readonly string[];
+  /** Why this chunked dataset cannot be stored (e.g. a chunk too large for the format), or undefined. */
+  chunkingProblem(request: ChunkedDatasetRequest): string | undefined;
+  /**
+   * Throws an `OutputPathError` when `path` cannot receive an output (missing parent folder, wrong kind of
+   * object there, exists without `overwrite`). Returns the absolute path.
+   */
+  checkOutput(path: string, options?: CreateOptions): Promise<string>;
+  /** Creates an output; it stays hidden until {@link StorageWriter.close}. */
+  create(path: string, options?: CreateOptions): Promise<StorageWriter>;
+  open(path: string): Promise<StorageReader>;
 }
 
 /** Kind of object found at a path when reading a file back. */
@@ -114,7 +141,8 @@ export interface StorageReader {
     dtype: Dtype;
     shape: number[];
     chunks: number[] | null;
-    compression: Compression;
+    /** The filter pipeline, in the order filters were applied. */
+    filters: FilterSpec[];
   };
   /** Whole dataset, or rows `[start, end)` of the first axis; scalars come back as a single value. */
   readDataset(path: string, rows?: readonly [number, number]): StoredValue;

@@ -8,6 +8,7 @@ import {
   OpenEphysConverter,
   OpenEphysRecordingInterface,
   SourceDataError,
+  withWarningHandler,
 } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
 import { sampleValue, writeLegacyFolder } from "../formats/openephys/legacyGenerator.js";
@@ -53,17 +54,34 @@ print(json.dumps(out))
 describe.skipIf(!HAVE || !nwbcheckAvailable())(
   "Open Ephys binary, real recordings, against NeuroConv's output",
   () => {
-    it("Neuropixels, two recordings: each block equals NeuroConv's segment", async () => {
+    it("Neuropixels, two recordings: both written by default, each equal to NeuroConv's segment", async () => {
+      const path = join(dir, "clipped.nwb");
+      const warnings: string[] = [];
+      await withWarningHandler(
+        (message) => warnings.push(message),
+        () =>
+          new OpenEphysRecordingInterface({ folderPath: CLIPPED }).runConversion({
+            nwbfilePath: path,
+            metadata: start,
+          }),
+      );
+      expect(warnings).toEqual([]);
+      expect(nwbcheck(path).passed).toBe(true);
+      const file = await hdf5Backend.open(path);
+      try {
+        // NeuroConv's names for the two segments; the electrodes are shared
+        expect(file.children("/acquisition").filter((n) => n.startsWith("ElectricalSeries"))).toEqual([
+          "ElectricalSeries0",
+          "ElectricalSeries1",
+        ]);
+        expect(file.datasetInfo("/general/extracellular_ephys/electrodes/id").shape).toEqual([384]);
+      } finally {
+        file.close();
+      }
       for (const block of [0, 1]) {
-        const path = join(dir, `clipped${block}.nwb`);
-        await new OpenEphysRecordingInterface({ folderPath: CLIPPED, blockIndex: block }).runConversion({
-          nwbfilePath: path,
-          metadata: start,
-        });
-        expect(nwbcheck(path).passed).toBe(true);
         const r = compare(
           path,
-          "ElectricalSeries",
+          `ElectricalSeries${block}`,
           join(REFERENCE, "v0.6.0_neuropixels_clipped.nwb"),
           `ElectricalSeries${block}`,
         );
@@ -78,13 +96,39 @@ describe.skipIf(!HAVE || !nwbcheckAvailable())(
       }
     });
 
+    it("blockIndex selects one recording, and a warning names the one left out", async () => {
+      const warnings: string[] = [];
+      const path = join(dir, "clipped1.nwb");
+      await withWarningHandler(
+        (message) => warnings.push(message),
+        async () => {
+          const oe = new OpenEphysRecordingInterface({ folderPath: CLIPPED, blockIndex: 1 });
+          await oe.runConversion({ nwbfilePath: path, metadata: start, stubTest: true });
+        },
+      );
+      expect(warnings).toEqual([
+        `${CLIPPED}: only block 1 (experiment 1, recording 2) of stream 'Record Node 104#Neuropix-PXI-100.ProbeA-AP' is converted; left out: block 0 (experiment 1, recording 1). Leave out blockIndex to convert every recording`,
+      ]);
+      const r = compare(
+        path,
+        "ElectricalSeries",
+        join(REFERENCE, "v0.6.0_neuropixels_clipped.nwb"),
+        "ElectricalSeries1",
+      );
+      expect(r.starting_time[0]).toBeCloseTo(r.starting_time[1], 9);
+    });
+
     it("multi-experiment NI-DAQ: the same samples, in volts (NeuroConv takes V/bit for µV/bit)", async () => {
       const path = join(dir, "nidaq3.nwb");
-      await new OpenEphysAnalogInterface({
-        folderPath: MULTI,
-        streamName: "Record Node 101#NI-DAQmx-103.PXIe-6341",
-        blockIndex: 1,
-      }).runConversion({ nwbfilePath: path, metadata: start });
+      await withWarningHandler(
+        () => {},
+        () =>
+          new OpenEphysAnalogInterface({
+            folderPath: MULTI,
+            streamName: "Record Node 101#NI-DAQmx-103.PXIe-6341",
+            blockIndex: 1,
+          }).runConversion({ nwbfilePath: path, metadata: start }),
+      );
       expect(nwbcheck(path).passed).toBe(true);
       const r = compare(
         path,
@@ -97,20 +141,21 @@ describe.skipIf(!HAVE || !nwbcheckAvailable())(
       expect(r.starting_time[0]).toBeCloseTo(r.starting_time[1], 9);
     });
 
-    it("multi-stream: every stream, with the TTL lines; only the sample's 100 frames trouble the Inspector", async () => {
+    it("multi-stream, multi-experiment: every stream of every experiment, with the TTL lines", async () => {
       const converter = new OpenEphysConverter({ folderPath: MULTI });
       const path = join(dir, "multi.nwb");
       await converter.runConversion({ nwbfilePath: path, metadata: start });
       const file = await hdf5Backend.open(path);
       try {
+        // experiments 1, 3 and 6 as recordings 0, 1, 2 of each stream
+        const each = (name: string) => [0, 1, 2].map((i) => name.replace("#", String(i)));
         expect(file.children("/acquisition")).toEqual([
-          "ElectricalSeriesProbeB",
-          "ElectricalSeriesProbeC",
-          "EventsOpenEphysPXIe6341TTLLine1",
-          "EventsOpenEphysPXIe6341TTLLine2",
-          "EventsOpenEphysProbeBTTLLine1",
-          "EventsOpenEphysProbeCTTLLine1",
-          "TimeSeriesPXIe6341",
+          ...each("ElectricalSeriesProbeB#"),
+          ...each("ElectricalSeriesProbeC#"),
+          ...each("EventsOpenEphysPXIe6341TTL#Line1").flatMap((n) => [n, n.replace("Line1", "Line2")]),
+          ...each("EventsOpenEphysProbeBTTL#Line1"),
+          ...each("EventsOpenEphysProbeCTTL#Line1"),
+          ...each("TimeSeriesPXIe6341#"),
         ]);
         expect(file.datasetInfo("/general/extracellular_ephys/electrodes/id").shape).toEqual([768]);
       } finally {
@@ -118,16 +163,24 @@ describe.skipIf(!HAVE || !nwbcheckAvailable())(
       }
       const r = compare(
         path,
-        "ElectricalSeriesProbeB",
+        "ElectricalSeriesProbeB0",
         join(REFERENCE, "v0.6.x_multiexp.ProbeB.experiment1.nwb"),
         "ElectricalSeries",
       );
       expect(r.data_equal).toBe(true);
+      const daq = compare(
+        path,
+        "TimeSeriesPXIe63411",
+        join(REFERENCE, "v0.6.x_multiexp.NI-DAQ.experiment3.nwb"),
+        "ElectricalSeries",
+      );
+      expect(daq.data_equal).toBe(true);
+      expect(daq.starting_time[0]).toBeCloseTo(daq.starting_time[1], 9);
       // (100, 384) data: time is not the longest axis, which the lite Inspector checks flag (NeuroConv's file too)
       const failures = nwbcheck(path)
         .output.split("\n")
         .filter((l) => l.includes("FAIL ") && !l.includes("RESULT"));
-      expect(failures.length).toBe(2);
+      expect(failures.length).toBe(6);
       for (const line of failures)
         expect(line).toContain("time should be the first and usually longest dimension");
     });

@@ -8,7 +8,6 @@ import {
   Container,
   checkNwbfile,
   configureAndWriteNwbfile,
-  DatasetNode,
   Device,
   DynamicTable,
   ElectrodeGroup,
@@ -20,6 +19,7 @@ import {
   OutputPathError,
   TimeSeries,
 } from "../../src/index.js";
+import { DatasetNode } from "../../src/nwb/containers/node.js";
 
 function minimalFile(): NWBFile {
   return new NWBFile({ session_description: "checks", session_start_time: "2024-01-01T12:00:00+01:00" });
@@ -129,15 +129,16 @@ describe("backend configuration edits", () => {
     const dir = mkdtempSync(join(tmpdir(), "neuroconv-cfg-"));
     const configuration = getDefaultBackendConfiguration(nwbfile);
     const ts = configuration.datasetConfigurations["acquisition/ts/data"]!;
-    ts.compressionMethod = "blosc" as "gzip";
+    ts.filters = [{ codec: "blosc" }];
     await expect(
       configureAndWriteNwbfile(nwbfile, {
         nwbfilePath: join(dir, "x.nwb"),
         backendConfiguration: configuration,
       }),
-    ).rejects.toThrow("compression 'blosc' is not available with hdf5; use gzip or none");
-    ts.compressionMethod = "gzip";
-    ts.compressionOptions = { level: 12 };
+    ).rejects.toThrow(
+      "backend configuration of dataset 'acquisition/ts/data': unknown codec 'blosc'; registered: shuffle, gzip",
+    );
+    ts.filters = [{ codec: "gzip", options: { level: 12 } }];
     await expect(
       configureAndWriteNwbfile(nwbfile, {
         nwbfilePath: join(dir, "x.nwb"),

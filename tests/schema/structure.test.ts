@@ -1,6 +1,6 @@
 /**
  * Our TypeScript definition of the NWB schema must have exactly the structure of the official YAML, while
- * every doc string is our own wording. Reads the official YAML from /work/shared/nwb-schema (a sibling of the
+ * every doc string is our own wording. Reads the official YAML from ../shared/nwb-schema (a sibling of the
  * repository); skipped with a warning when it is absent, unless CI is set.
  */
 import fs from "node:fs";

@@ -23,6 +23,7 @@ import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
 /** Value of a per-channel property, stored as a column of the electrodes table. */
 export type ChannelProperty = string | number | boolean;
 
+/** One channel of a recording: its name, electrode group and electrode properties. */
 export interface RecordingChannel {
   /** Name of the channel in the source (e.g. "AP12"); stored as `channel_name`. */
   readonly name: string;

@@ -24,6 +24,7 @@ export interface RecordingMetadata extends Metadata {
   };
 }
 
+/** Conversion options of recording interfaces. */
 export interface RecordingConversionOptions extends StandardConversionOptions {
   /** raw (default): /acquisition; lfp: processing/ecephys/LFP; processed: processing/ecephys/Processed. */
   readonly writeAs?: WriteAs;
@@ -43,6 +44,7 @@ export const RecordingConversionOptionsSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Base of recording interfaces: a reader's {@link Recording} written as an ElectricalSeries with its electrodes. */
 export abstract class BaseRecordingInterface<Source extends object = object> extends BaseTemporalInterface<
   Source,
   RecordingConversionOptions

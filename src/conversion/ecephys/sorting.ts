@@ -8,6 +8,7 @@ import { BaseTemporalInterface } from "../temporal.js";
 import { type Timing, timeAt } from "../timing.js";
 import type { ChannelProperty } from "./recording.js";
 
+/** One unit of a sorting: id, spike frames, properties and optional template. */
 export interface SortedUnit {
   /** Identifier of the unit in the source (cluster id); stored as `unit_name`. */
   readonly id: string | number;
@@ -20,6 +21,9 @@ export interface SortedUnit {
   readonly template?: Float32Array;
   /** Index of the unit's channel of largest amplitude among the recording's channels. */
   readonly peakChannel?: number;
+  /** Mean and standard deviation of the unit's spike waveforms in volts, one value per waveform sample. */
+  readonly waveformMean?: ArrayLike<number>;
+  readonly waveformSd?: ArrayLike<number>;
 }
 
 /** What a format reader offers for a spike sorting result. */
@@ -81,6 +85,9 @@ export function addSortingToNwbfile(
       dtype: "int32",
     });
   }
+  // waveform_mean / waveform_sd are NWB's own columns (volts); written when every unit has them
+  const withWaveforms =
+    sorting.units.length > 0 && sorting.units.every((u) => u.waveformMean && u.waveformSd);
   for (const name of names) {
     if (units.columns.has(name) || units.length > 0) continue;
     const description =
@@ -108,6 +115,10 @@ export function addSortingToNwbfile(
       );
     }
     if (units.columns.has("peak_channel")) row.peak_channel = unit.peakChannel ?? -1;
+    if (withWaveforms) {
+      row.waveform_mean = Float32Array.from(unit.waveformMean!);
+      row.waveform_sd = Float32Array.from(unit.waveformSd!);
+    }
     units.addUnit(row as Parameters<typeof units.addUnit>[0]);
   }
 }

@@ -4,6 +4,7 @@
 import { hasUtcOffset } from "../../nwb/containers/time.js";
 import type { Metadata } from "./schema.js";
 
+/** What {@link checkDandiReadiness} found. */
 export interface DandiReadiness {
   /** Fields DANDI requires that are missing or unusable. */
   readonly missing: readonly string[];

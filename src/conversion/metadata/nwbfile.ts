@@ -29,7 +29,7 @@ export function nwbfileFromMetadata(metadata: Metadata): NWBFile {
         path: "NWBFile.session_start_time",
         value: undefined,
         message:
-          "NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file)",
+          "NWBFile.session_start_time is required and the source does not say it; set it in the metadata (NWBFile: session_start_time: '2024-03-01T10:00:00-08:00', e.g. in a --metadata YAML file) or pass --session-start-time on the command line",
       },
     ]);
   }

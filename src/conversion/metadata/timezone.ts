@@ -1,6 +1,7 @@
 /**
  * Attaching an IANA time zone to a session start time.
  */
+import { MetadataValidationError } from "../../errors.js";
 import { hasUtcOffset } from "../../nwb/containers/time.js";
 
 /** UTC offset in minutes of `zone` at the instant `utcMillis`. */
@@ -73,4 +74,45 @@ export function withTimeZone(value: string | Date | undefined, zone: string): st
   offset = offsetMinutes(zone, wallMillis - offset * 60000);
   const wall = new Date(wallMillis).toISOString().slice(0, 19);
   return `${wall}${fraction}${formatOffset(offset)}`;
+}
+
+/** "+02:00" for "...+02:00", "+0200" or "Z" ("+00:00"); undefined without an offset. */
+function offsetText(value: string): string | undefined {
+  const match = /(Z|[+-]\d{2}:?\d{2})$/.exec(value);
+  if (!match || !value.includes("T")) return undefined;
+  const offset = match[1]!;
+  return offset === "Z"
+    ? "+00:00"
+    : offset.includes(":")
+      ? offset
+      : `${offset.slice(0, 3)}:${offset.slice(3)}`;
+}
+
+/**
+ * The `--timezone` rule: a start time without a UTC offset is read as wall-clock time in `zone` and gets
+ * the zone's offset; a time that already has an offset is kept if that offset is the zone's at that instant,
+ * and is an error otherwise (the zone would silently change the recorded time). Dates are instants and are
+ * shown in `zone`.
+ *
+ * @example
+ * ```ts
+ * attachTimeZone("2020-11-03T10:35:10", "US/Pacific"); // "2020-11-03T10:35:10-08:00"
+ * attachTimeZone("2020-11-03T10:35:10+02:00", "US/Pacific"); // throws MetadataValidationError
+ * ```
+ */
+export function attachTimeZone(value: string | Date | undefined, zone: string): string {
+  if (value === undefined || value instanceof Date) return withTimeZone(value, zone);
+  const text = value.trim();
+  const given = offsetText(text);
+  const converted = withTimeZone(text, zone);
+  if (given === undefined || given === offsetText(converted)) return given === undefined ? converted : text;
+  throw new MetadataValidationError([
+    {
+      path: "NWBFile.session_start_time",
+      value: text,
+      message:
+        `NWBFile.session_start_time '${text}' already has the offset ${given}, but ${zone} is ` +
+        `${offsetText(converted)} at that time; drop the time zone option, or give the time without an offset`,
+    },
+  ]);
 }

@@ -103,6 +103,7 @@ export function normalizeMetadata<T extends Metadata>(metadata: T): T {
   return copy;
 }
 
+/** Problems (errors) and warnings of a metadata check. */
 export interface MetadataReport {
   readonly problems: readonly MetadataProblem[];
   /** Not errors, but worth fixing (e.g. a session start time without a time zone). */

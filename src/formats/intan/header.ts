@@ -427,9 +427,9 @@ function parse(bytes: Buffer, complete: boolean, path: string): IntanHeader {
 }
 
 /** Parses a header held in memory (the whole file, or at least the whole header). */
-export function parseIntanHeader(bytes: Buffer, path: string, isWholeFile = true): IntanHeader {
+export function parseIntanHeader(bytes: Uint8Array, path: string, isWholeFile = true): IntanHeader {
   try {
-    return parse(bytes, isWholeFile, path);
+    return parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), isWholeFile, path);
   } catch (error) {
     if (error instanceof NeedMoreBytes) {
       throw new SourceDataError(path, "the bytes given end inside the Intan header");

@@ -7,8 +7,10 @@ import { basename, dirname, extname, join } from "node:path";
 import type { NumericDtype, TypedArray } from "../../data/dtype.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
+import { DEFAULT_BLOCK_BYTES, packChannels } from "../binary.js";
+import { BitEdgeTracker } from "../edges.js";
 import { type IntanChannelInfo, type IntanHeader, readIntanHeader } from "./header.js";
-import { DEFAULT_BLOCK_BYTES, type IntanBackend, packChannels, type ReadRequest } from "./io.js";
+import type { IntanBackend, ReadRequest } from "./io.js";
 import {
   type IntanBlockLayout,
   type IntanScale,
@@ -294,7 +296,7 @@ function makeStream(
   const scale = streamScale(header, kind);
   // Traditional files store offset-binary codes; the signed delivery turns them into code - 32768.
   const signed = scale.fromOffsetBinary;
-  const what = `${STREAM_LABELS[kind]} of ${header.path}`;
+  const what = `the ${STREAM_LABELS[kind]} of ${header.path}`;
   const { rows, decimation } = context;
   const base = {
     kind,
@@ -416,38 +418,26 @@ async function digitalEdges(
   sampleRate: number,
   step: number,
 ): Promise<IntanDigitalEvents[]> {
-  const rising = lines.map(() => [] as number[]);
-  const falling = lines.map(() => [] as number[]);
+  const tracker = new BitEdgeTracker(lines.map((l) => l.nativeOrder));
+  // edge times come from the timestamps of the same block, so they are taken as each block is decoded
   const risingTimes = lines.map(() => [] as number[]);
   const fallingTimes = lines.map(() => [] as number[]);
-  const state = lines.map(() => -1); // -1: nothing seen yet
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
     const [words, stamps] = (await read(start, end)) as [Uint16Array, TypedArray];
-    for (let j = 0; j < lines.length; j++) {
-      const bit = lines[j]!.nativeOrder;
-      let last = state[j]!;
-      for (let i = 0; i < words.length; i++) {
-        const now = (words[i]! >>> bit) & 1;
-        if (now !== last) {
-          if (last === 0) {
-            rising[j]!.push(start + i);
-            risingTimes[j]!.push((stamps[i] as number) / sampleRate);
-          } else if (last === 1) {
-            falling[j]!.push(start + i);
-            fallingTimes[j]!.push((stamps[i] as number) / sampleRate);
-          }
-          last = now;
-        }
-      }
-      state[j] = last;
-    }
+    const seen = tracker.lines.map((l) => [l.rising.length, l.falling.length] as const);
+    tracker.push(words, start);
+    tracker.lines.forEach((line, j) => {
+      const time = (row: number) => (stamps[row - start] as number) / sampleRate;
+      for (const row of line.rising.slice(seen[j]![0])) risingTimes[j]!.push(time(row));
+      for (const row of line.falling.slice(seen[j]![1])) fallingTimes[j]!.push(time(row));
+    });
   }
   return lines.map((channel, j) => ({
     channel,
     line: channel.nativeOrder,
-    risingRows: Float64Array.from(rising[j]!),
-    fallingRows: Float64Array.from(falling[j]!),
+    risingRows: Float64Array.from(tracker.lines[j]!.rising),
+    fallingRows: Float64Array.from(tracker.lines[j]!.falling),
     rising: Float64Array.from(risingTimes[j]!),
     falling: Float64Array.from(fallingTimes[j]!),
   }));

@@ -23,16 +23,9 @@ import { open } from "node:fs/promises";
 import { join } from "node:path";
 import { allocate, type TypedArray } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
+import { checkRange, LITTLE_ENDIAN_HOST, readFully, Scratch } from "../binary.js";
 import type { IntanChannelInfo } from "./header.js";
-import {
-  checkRange,
-  columnsOf,
-  type IntanBackend,
-  LITTLE_ENDIAN_HOST,
-  type ReadRequest,
-  readFully,
-  Scratch,
-} from "./io.js";
+import { columnsOf, type IntanBackend, type ReadRequest } from "./io.js";
 import type { IntanStreamKind } from "./layout.js";
 
 /** File of each stream in the one-file-per-signal-type layout. */
@@ -114,6 +107,7 @@ abstract class SplitFiles implements IntanBackend {
   readonly time: DataFile;
   /** Samples of every stream: the fewest rows among time.dat and the data files. */
   numSamples = 0;
+  /** @internal */
   protected readonly scratch = new Scratch();
 
   constructor(

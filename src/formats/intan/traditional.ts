@@ -6,17 +6,9 @@
 import { open } from "node:fs/promises";
 import { allocate, type TypedArray } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
+import { checkRange, LITTLE_ENDIAN_HOST, readFully, Scratch } from "../binary.js";
 import type { IntanHeader } from "./header.js";
-import {
-  checkRange,
-  columnsOf,
-  type IntanBackend,
-  isWord,
-  LITTLE_ENDIAN_HOST,
-  type ReadRequest,
-  readFully,
-  Scratch,
-} from "./io.js";
+import { columnsOf, type IntanBackend, isWord, type ReadRequest } from "./io.js";
 import { blockLayout, type IntanBlockLayout, type IntanBlockRegion, type IntanStreamKind } from "./layout.js";
 
 /** Reads data blocks of a traditional `.rhd` / `.rhs` file. */

@@ -13,7 +13,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
+import { InterleavedFile } from "../interleaved.js";
 import { NpyFile, type NpyHeader, npyToFloat64, readNpyHeader } from "../npy/index.js";
 import { makeChannel, type OpenEphysChannel } from "./channels.js";
 import {
@@ -70,6 +70,8 @@ export interface OpenEphysStreamCommon {
   sampleNumbers(): ChunkSource;
   /** The TTL events recorded with this stream. */
   ttlEvents(): Promise<OpenEphysTtlEvents[]>;
+  /** Files or header fields that change timing or scale but are missing, each with the value used instead. */
+  readonly fallbacks: readonly string[];
 }
 
 /** A continuous stream of a binary-format recording. */
@@ -247,12 +249,13 @@ export function openOpenEphysBinaryStream(
   const probe = settings
     ? findNeuropixelsProbe(settings, entry.sourceProcessorId, entry.streamName)
     : undefined;
-  const file = new InterleavedInt16File(
-    datPath,
+  const file = new InterleavedFile({
+    path: datPath,
+    dtype: "int16",
     numChannels,
-    numSamples,
-    options.blockBytes ?? DEFAULT_BLOCK_BYTES,
-  );
+    records: { kind: "contiguous", offset: 0, rows: numSamples },
+    ...(options.blockBytes !== undefined && { blockBytes: options.blockBytes }),
+  });
   const nonSync = channels.filter((c) => c.kind !== "sync").map((c) => c.index);
   const ttlEntries = block.eventStreams.filter(
     (e) => e.isTtl && e.folderName.split("/")[0] === entry.folderName,
@@ -277,6 +280,12 @@ export function openOpenEphysBinaryStream(
     softwareStartTime: readSoftwareStartTime(block.folderPath),
     probe,
     sampleNumbersPath: sampleNumbersHeader?.path,
+    fallbacks:
+      sampleNumbersHeader || numSamples === 0
+        ? []
+        : [
+            `${entry.folderPath}: sample_numbers.npy (or an integer timestamps.npy) is missing, so the first sample number is unknown; sample numbers count from 0 (starting_time 0 s)`,
+          ],
     timestampsPath: syncHeader?.path,
     firstTimestamp,
     data: (picked) => file.source(picked ?? nonSync),

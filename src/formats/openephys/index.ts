@@ -20,7 +20,7 @@
  * - Neuropixels geometry comes from settings.xml (`settings.ts` lists the elements).
  */
 import { getOpenEphysBinaryStreamNames } from "./binary.js";
-import { detectOpenEphysFormat } from "./discover.js";
+import { detectOpenEphysFormat, discoverOpenEphysRecordings } from "./discover.js";
 import { discoverOpenEphysLegacyRecordings, legacyStreamNames } from "./legacy.js";
 
 export {
@@ -80,4 +80,25 @@ export function getOpenEphysStreamNames(folderPath: string): string[] {
   return detectOpenEphysFormat(folderPath) === "binary"
     ? getOpenEphysBinaryStreamNames(folderPath)
     : legacyStreamNames(discoverOpenEphysLegacyRecordings(folderPath));
+}
+
+/** One recording (block) that holds a stream. */
+export interface OpenEphysBlockOfStream {
+  readonly blockIndex: number;
+  readonly experiment: number;
+  readonly recording: number;
+}
+
+/**
+ * Every block (experiment, recording) of a folder that holds the stream `streamName` (its full name), in
+ * order: the `blockIndex` values it can be opened with.
+ */
+export function getOpenEphysBlocksOfStream(folderPath: string, streamName: string): OpenEphysBlockOfStream[] {
+  const blocks =
+    detectOpenEphysFormat(folderPath) === "binary"
+      ? discoverOpenEphysRecordings(folderPath)
+      : discoverOpenEphysLegacyRecordings(folderPath);
+  return blocks
+    .filter((b) => b.streams.some((s) => s.name === streamName))
+    .map(({ blockIndex, experiment, recording }) => ({ blockIndex, experiment, recording }));
 }

@@ -24,13 +24,20 @@
  * that order. Streams group the channels of one processor by name prefix, as neo does: `Signals CH`
  * (headstage channels, bitVolts in µV), `Signals AUX` and `Signals ADC` (bitVolts in V).
  */
-import { closeSync, openSync, readdirSync, readSync } from "node:fs";
-import { type FileHandle, open } from "node:fs/promises";
-import { endianness } from "node:os";
+import { closeSync, openSync, readdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES } from "../interleavedInt16.js";
+import {
+  checkRange,
+  DEFAULT_BLOCK_BYTES,
+  LITTLE_ENDIAN_HOST,
+  lastIndexWhere,
+  openSourceFile,
+  packChannels,
+  readFully,
+  readFullySync,
+} from "../binary.js";
 import { countingSource, type OpenEphysStreamCommon, type OpenOpenEphysStreamOptions } from "./binary.js";
 import { makeChannel } from "./channels.js";
 import { type OpenEphysTtlEvents, splitByLine } from "./events.js";
@@ -50,8 +57,6 @@ import {
 import { selectStream } from "./select.js";
 import { parseOpenEphysDate, readOpenEphysSettings, settingsPathFor } from "./settings.js";
 import { childrenNamed, descendantsNamed, readXmlFile } from "./xml.js";
-
-const LITTLE_ENDIAN_HOST = endianness() === "LE";
 
 /** Samples per continuous record. */
 export const LEGACY_SAMPLES_PER_RECORD = 1024;
@@ -130,7 +135,7 @@ function readContinuousLayout(path: string): ContinuousLayout {
     const at = (record: number) => {
       const known = cache.get(record);
       if (known) return known;
-      readExactly(fd, path, head, recordPosition(record));
+      readFullySync(fd, head, recordPosition(record), path);
       const n = head.readUInt16LE(8);
       if (n !== LEGACY_SAMPLES_PER_RECORD) {
         throw new SourceDataError(
@@ -143,7 +148,7 @@ function readContinuousLayout(path: string): ContinuousLayout {
       return value;
     };
     for (const record of new Set([0, recordCount - 1])) {
-      readExactly(fd, path, marker, recordPosition(record) + LEGACY_RECORD_BYTES - 10);
+      readFullySync(fd, marker, recordPosition(record) + LEGACY_RECORD_BYTES - 10, path);
       if (!LEGACY_RECORD_MARKER.every((b, i) => marker[i] === b)) {
         throw new SourceDataError(
           path,
@@ -157,13 +162,7 @@ function readContinuousLayout(path: string): ContinuousLayout {
     let first = 0;
     while (first < recordCount) {
       const { recordingNumber, timestamp } = at(first);
-      let lo = first;
-      let hi = recordCount - 1;
-      while (lo < hi) {
-        const mid = lo + Math.ceil((hi - lo) / 2);
-        if (at(mid).recordingNumber === recordingNumber) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastIndexWhere(first, recordCount - 1, (r) => at(r).recordingNumber === recordingNumber);
       const count = lo - first + 1;
       const last = at(lo);
       if (last.timestamp - timestamp !== (count - 1) * LEGACY_SAMPLES_PER_RECORD) {
@@ -184,15 +183,6 @@ function readContinuousLayout(path: string): ContinuousLayout {
     return { path, header, recordCount, segments };
   } finally {
     closeSync(fd);
-  }
-}
-
-function readExactly(fd: number, path: string, target: Buffer, position: number): void {
-  let done = 0;
-  while (done < target.length) {
-    const n = readSync(fd, target, done, target.length - done, position + done);
-    if (n === 0) throw new SourceDataError(path, `the file ended at byte ${position + done}: truncated?`);
-    done += n;
   }
 }
 
@@ -436,6 +426,7 @@ export function openOpenEphysLegacyStream(
     entry,
     files: paths,
     version: layouts[0]!.header.version,
+    fallbacks: [],
     samplingRate,
     numSamples,
     channels,
@@ -473,12 +464,7 @@ class LegacyReader {
   }
 
   source(columns: readonly number[]): ChunkSource {
-    for (const c of columns) {
-      if (!Number.isInteger(c) || c < 0 || c >= this.paths.length) {
-        throw new RangeError(`channel index ${c} is outside [0, ${this.paths.length})`);
-      }
-    }
-    const picked = Int32Array.from(columns);
+    const picked = packChannels(columns, this.paths.length, "the stream's channels");
     return {
       dtype: "int16",
       shape: [this.numSamples, picked.length],
@@ -487,15 +473,7 @@ class LegacyReader {
   }
 
   async readRows(start: number, end: number, columns: Int32Array): Promise<Int16Array> {
-    if (
-      !Number.isInteger(start) ||
-      !Number.isInteger(end) ||
-      start < 0 ||
-      end < start ||
-      end > this.numSamples
-    ) {
-      throw new RangeError(`rows [${start}, ${end}) are outside [0, ${this.numSamples})`);
-    }
+    checkRange(start, end, this.numSamples, "samples", this.paths[columns[0] ?? 0] ?? "the stream");
     const width = columns.length;
     const out = new Int16Array((end - start) * width);
     if (end === start || width === 0) return out;
@@ -509,12 +487,12 @@ class LegacyReader {
     for (let col = 0; col < width; col++) {
       const channel = columns[col]!;
       const path = this.paths[channel]!;
-      const handle = await openHandle(path);
+      const handle = await openSourceFile(path);
       try {
         for (let r = firstRecord; r < lastRecord; r += perRead) {
           const count = Math.min(perRead, lastRecord - r);
           const bytes = buffer.subarray(0, count * LEGACY_RECORD_BYTES);
-          await readFullyAsync(handle, path, bytes, recordPosition(this.firstRecords[channel]! + r));
+          await readFully(handle, bytes, recordPosition(this.firstRecords[channel]! + r), path);
           // Samples are big-endian; records are an even number of bytes, so one swap of the whole block puts
           // every sample in host order (the record headers get scrambled, but they are not used here).
           if (LITTLE_ENDIAN_HOST) bytes.swap16();
@@ -535,33 +513,6 @@ class LegacyReader {
   }
 }
 
-async function openHandle(path: string): Promise<FileHandle> {
-  try {
-    return await open(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-}
-
-async function readFullyAsync(
-  handle: FileHandle,
-  path: string,
-  target: Buffer,
-  position: number,
-): Promise<void> {
-  let done = 0;
-  while (done < target.length) {
-    const { bytesRead } = await handle.read(target, done, target.length - done, position + done);
-    if (bytesRead === 0) {
-      throw new SourceDataError(
-        path,
-        `the file ended at byte ${position + done}; it is shorter than when it was opened (truncated or replaced?)`,
-      );
-    }
-    done += bytesRead;
-  }
-}
-
 /**
  * TTL events of one recording from a legacy `.events` file. `recordingNumber` selects the recording (as
  * stored, from 0); `fallbackRate` is used when the header has no sampleRate. Timestamps are sample number /
@@ -572,7 +523,7 @@ export async function readLegacyTtlEvents(
   recordingNumber: number,
   fallbackRate: number,
 ): Promise<OpenEphysTtlEvents> {
-  const handle = await openHandle(path);
+  const handle = await openSourceFile(path);
   let bytes: Buffer;
   try {
     const size = (await handle.stat()).size;
@@ -580,7 +531,7 @@ export async function readLegacyTtlEvents(
       throw new SourceDataError(path, `is ${size} bytes long, shorter than the 1024-byte header: truncated?`);
     }
     bytes = Buffer.allocUnsafe(size);
-    await readFullyAsync(handle, path, bytes, 0);
+    await readFully(handle, bytes, 0, path);
   } finally {
     await handle.close();
   }

@@ -9,7 +9,8 @@
  * start at bit 8 * niXDBytes1.
  */
 import { SourceDataError } from "../../errors.js";
-import type { InterleavedInt16File } from "../interleavedInt16.js";
+import { BitEdgeTracker } from "../edges.js";
+import type { InterleavedFile } from "../interleaved.js";
 import { parseChannelList, type SpikeGLXMeta } from "./meta.js";
 
 /** MN/MA: multiplexed analog inputs (e.g. Whisper), XA: extra analog inputs, XD: digital words. */
@@ -152,7 +153,7 @@ export interface DigitalLineSource {
  * A line already high at the first sample has no rising edge there (its earlier state is unknown).
  */
 export async function decodeDigitalEdges(
-  file: InterleavedInt16File,
+  file: InterleavedFile,
   lines: readonly DigitalLineSource[],
   samplingRate: number,
   firstSample: number,
@@ -160,30 +161,21 @@ export async function decodeDigitalEdges(
 ): Promise<DigitalEvents[]> {
   const columns = [...new Set(lines.map((l) => l.column))];
   const picked = file.checkChannels(columns);
-  const slot = lines.map((l) => columns.indexOf(l.column));
-  const rising = lines.map(() => [] as number[]);
-  const falling = lines.map(() => [] as number[]);
-  const previous = lines.map(() => -1); // -1: no sample seen yet
-  const width = columns.length;
+  const trackers = columns.map(
+    (column) => new BitEdgeTracker(lines.filter((l) => l.column === column).map((l) => l.bit)),
+  );
   for (let start = 0; start < file.numSamples; start += blockRows) {
     const end = Math.min(file.numSamples, start + blockRows);
     const words = await file.readRows(start, end, picked);
-    for (let j = 0; j < lines.length; j++) {
-      const mask = 1 << lines[j]!.bit;
-      const up = rising[j]!;
-      const down = falling[j]!;
-      let last = previous[j]!;
-      for (let i = 0, w = slot[j]!; i < end - start; i++, w += width) {
-        const state = (words[w]! & mask) !== 0 ? 1 : 0;
-        if (state !== last) {
-          if (last === 0) up.push(firstSample + start + i);
-          else if (last === 1) down.push(firstSample + start + i);
-          last = state;
-        }
-      }
-      previous[j] = last;
-    }
+    // int16 words: the unsigned view keeps bit 15 a plain bit
+    const unsigned = new Uint16Array(words.buffer, words.byteOffset, words.length);
+    trackers.forEach((tracker, k) => {
+      tracker.push(unsigned, firstSample + start, end - start, columns.length, k);
+    });
   }
   const seconds = (samples: number[]) => Float64Array.from(samples, (s) => s / samplingRate);
-  return lines.map((l, j) => ({ line: l.line, rising: seconds(rising[j]!), falling: seconds(falling[j]!) }));
+  return lines.map((l) => {
+    const edges = trackers[columns.indexOf(l.column)]!.lines.find((e) => e.bit === l.bit)!;
+    return { line: l.line, rising: seconds(edges.rising), falling: seconds(edges.falling) };
+  });
 }

@@ -7,7 +7,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { DEFAULT_BLOCK_BYTES, InterleavedInt16File } from "../interleavedInt16.js";
+import { InterleavedFile } from "../interleaved.js";
 import { SpikeGLXMeta } from "./meta.js";
 import {
   type DigitalEvents,
@@ -44,6 +44,8 @@ interface StreamCommon {
   readonly sessionStartTime: string | undefined;
   /** Size the meta file expected (`fileSizeBytes`); differs from the real size for clipped copies. */
   readonly expectedFileSizeBytes: number | undefined;
+  /** Header fields that change timing or scale but are missing; each message names the file, the field and the value used. */
+  readonly fallbacks: readonly string[];
 }
 
 /** An AP or LF stream of one imec probe. */
@@ -135,18 +137,30 @@ export function openSpikeGLXStream(binPath: string, options: OpenSpikeGLXStreamO
     );
   }
   const numSamples = size / rowBytes;
+  if (numSamples === 0)
+    throw new SourceDataError(binPath, "holds no samples (the file is empty); there is nothing to convert");
   const samplingRate = meta.number(kind === "nidq" ? "niSampRate" : "imSampRate");
   if (samplingRate <= 0) {
     throw new SourceDataError(metaPath, `sampling rate is ${samplingRate}; it must be positive`);
   }
+  const fallbacks: string[] = [];
   const firstSample = meta.optionalInteger("firstSample") ?? 0;
+  if (!meta.has("firstSample"))
+    fallbacks.push(
+      `${metaPath}: firstSample is missing, so the file's start on the run's clock is unknown; starting_time 0 s is used`,
+    );
+  if (kind === "nidq" && !meta.has("niMaxInt"))
+    fallbacks.push(
+      `${metaPath}: niMaxInt is missing; 32768 (SpikeGLX's default) is used to scale samples to volts`,
+    );
   const createTime = meta.optionalString("fileCreateTime");
-  const file = new InterleavedInt16File(
-    binPath,
-    numSavedChannels,
-    numSamples,
-    options.blockBytes ?? DEFAULT_BLOCK_BYTES,
-  );
+  const file = new InterleavedFile({
+    path: binPath,
+    dtype: "int16",
+    numChannels: numSavedChannels,
+    records: { kind: "contiguous", offset: 0, rows: numSamples },
+    ...(options.blockBytes !== undefined && { blockBytes: options.blockBytes }),
+  });
 
   const common = {
     binPath,
@@ -162,6 +176,7 @@ export function openSpikeGLXStream(binPath: string, options: OpenSpikeGLXStreamO
         ? createTime
         : undefined,
     expectedFileSizeBytes: meta.optionalNumber("fileSizeBytes"),
+    fallbacks,
   };
 
   if (kind === "nidq") {

@@ -16,7 +16,7 @@ import type { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
-import { decimateTiming, type Timing, timeAt } from "../../conversion/timing.js";
+import { decimateTiming, segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
 import {
   type IntanDigitalStream,
@@ -41,6 +41,7 @@ export const IntanSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of Intan interfaces (from IntanSourceSchema). */
 export type IntanSource = Static<typeof IntanSourceSchema>;
 
 /** Intan RHX names files `<prefix>_YYMMDD_HHMMSS.rhd`: the only place a start time is recorded. */
@@ -81,22 +82,14 @@ class IntanClock {
     if (!this.gaps || this.gaps.length === 0 || firstTimestamp === undefined) {
       return { kind: "regular", rate, startingTime: startTime, count };
     }
-    const rows = [0, ...this.gaps.map((g) => g.row)];
-    const stamps = [firstTimestamp, ...this.gaps.map((g) => g.next)];
-    return {
-      kind: "irregular",
+    return segmentedTiming(
+      rate,
+      [
+        { firstIndex: 0, startingTime: firstTimestamp / rate },
+        ...this.gaps.map((g) => ({ firstIndex: g.row, startingTime: g.next / rate })),
+      ],
       count,
-      timeAt(index) {
-        let lo = 0;
-        let hi = rows.length - 1;
-        while (lo < hi) {
-          const mid = (lo + hi + 1) >> 1;
-          if (rows[mid]! <= index) lo = mid;
-          else hi = mid - 1;
-        }
-        return (stamps[lo]! + (index - rows[lo]!)) / rate;
-      },
-    };
+    );
   }
 }
 
@@ -315,6 +308,16 @@ export class IntanDigitalInterface extends IntanStreamsInterface {
   static override associatedSuffixes = [".rhd", ".rhs"];
   static override info = "Board digital inputs and outputs of an Intan recording, as TTL edges.";
 
+  constructor(sourceData: IntanSource) {
+    super(sourceData);
+    if (this.digitalStreams.length === 0) {
+      throw new SourceDataError(
+        this.file.path,
+        "records no board digital inputs or outputs; there is nothing for IntanDigitalInterface to convert",
+      );
+    }
+  }
+
   get digitalStreams(): IntanDigitalStream[] {
     return [this.file.stream("boardDigitalIn"), this.file.stream("boardDigitalOut")].filter(
       (s): s is IntanDigitalStream => s !== undefined,
@@ -369,8 +372,8 @@ export class IntanConverter extends ConverterPipe {
     if (file.stream("amplifier")) interfaces.recording = new IntanRecordingInterface(sourceData);
     const analog = new IntanAnalogInterface(sourceData);
     if (analog.analogStreams.length > 0) interfaces.analog = analog;
-    const digital = new IntanDigitalInterface(sourceData);
-    if (digital.digitalStreams.length > 0) interfaces.digital = digital;
+    if (file.stream("boardDigitalIn") || file.stream("boardDigitalOut"))
+      interfaces.digital = new IntanDigitalInterface(sourceData);
     super(interfaces);
   }
 }

@@ -2,13 +2,18 @@
  * Open Ephys recordings (binary and legacy formats): electrode channels as an ElectricalSeries, auxiliary
  * and ADC / NI-DAQ channels as TimeSeries in volts, TTL lines as event series, and a converter for every
  * stream of a recording.
+ *
+ * Every recording (block: experiment and recording number) that holds the stream is written, each in its own
+ * series numbered as NeuroConv numbers segments ("ElectricalSeries0", "ElectricalSeries1"), unless
+ * `blockIndex` selects one; then a warning names the blocks left out.
  */
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { StandardConversionOptions } from "../../conversion/conversion.js";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
-import type { Recording } from "../../conversion/ecephys/recording.js";
+import { addRecordingToNwbfile, type Recording } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
+  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import type { BaseDataInterface } from "../../conversion/interface.js";
@@ -16,9 +21,12 @@ import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt, timingFromSource } from "../../conversion/timing.js";
+import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
+import { lastIndexWhere } from "../../formats/binary.js";
 import {
   detectOpenEphysFormat,
+  getOpenEphysBlocksOfStream,
   getOpenEphysStreamNames,
   type OpenEphysChannel,
   type OpenEphysFormat,
@@ -38,12 +46,16 @@ export const OpenEphysSourceSchema = Type.Object(
       Type.String({ description: "Stream to read, e.g. 'Record Node 101#Neuropix-PXI-100.ProbeA-AP'." }),
     ),
     blockIndex: Type.Optional(
-      Type.Integer({ minimum: 0, description: "Which recording to read, in order (default 0)." }),
+      Type.Integer({
+        minimum: 0,
+        description: "Which recording (block) to read, in order; default: every recording of the stream.",
+      }),
     ),
   },
   { additionalProperties: false },
 );
 
+/** The source arguments of OpenEphys interfaces (from OpenEphysSourceSchema). */
 export type OpenEphysSource = Static<typeof OpenEphysSourceSchema>;
 
 function openStream(source: OpenEphysSource, format: OpenEphysFormat): OpenEphysStreamCommon {
@@ -54,6 +66,61 @@ function openStream(source: OpenEphysSource, format: OpenEphysFormat): OpenEphys
   return format === "binary"
     ? openOpenEphysBinaryStream(source.folderPath, options)
     : openOpenEphysLegacyStream(source.folderPath, options);
+}
+
+const describeBlock = (s: OpenEphysStreamCommon) =>
+  `block ${s.blockIndex} (experiment ${s.experiment}, recording ${s.recording})`;
+
+/**
+ * The recordings of a stream to write: the one `blockIndex` selects (a warning names the others), or every
+ * block holding the stream. Empty recordings are left out with a warning; none at all is an error.
+ */
+function openSegments(
+  source: OpenEphysSource,
+  format: OpenEphysFormat,
+  first: OpenEphysStreamCommon,
+): OpenEphysStreamCommon[] {
+  const blocks = getOpenEphysBlocksOfStream(source.folderPath, first.name);
+  let segments: OpenEphysStreamCommon[];
+  if (source.blockIndex !== undefined) {
+    const others = blocks.filter((b) => b.blockIndex !== first.blockIndex);
+    if (others.length > 0) {
+      emitNeuroconvWarning(
+        `${source.folderPath}: only ${describeBlock(first)} of stream '${first.name}' is converted; left out: ${others
+          .map((b) => `block ${b.blockIndex} (experiment ${b.experiment}, recording ${b.recording})`)
+          .join(", ")}. Leave out blockIndex to convert every recording`,
+        "NeuroconvSourceWarning",
+      );
+    }
+    segments = [first];
+  } else {
+    segments = blocks.map((b) =>
+      b.blockIndex === first.blockIndex
+        ? first
+        : openStream({ ...source, streamName: first.name, blockIndex: b.blockIndex }, format),
+    );
+  }
+  for (const segment of segments) warnFallbacks(segment.fallbacks);
+  const empty = segments.filter((s) => s.numSamples === 0);
+  const kept = segments.filter((s) => s.numSamples > 0);
+  if (kept.length === 0) {
+    throw new SourceDataError(
+      source.folderPath,
+      `stream '${first.name}' holds no samples in ${segments.map(describeBlock).join(", ")}; there is nothing to convert`,
+    );
+  }
+  if (empty.length > 0) {
+    emitNeuroconvWarning(
+      `${source.folderPath}: stream '${first.name}' holds no samples in ${empty.map(describeBlock).join(", ")}; left out`,
+      "NeuroconvSourceWarning",
+    );
+  }
+  return kept;
+}
+
+/** "base" for one recording; "base0", "base1", ... for several (as NeuroConv names segments). */
+function segmentNames(base: string, segments: readonly unknown[]): string[] {
+  return segments.length > 1 ? segments.map((_, i) => `${base}${i}`) : [base];
 }
 
 /** A short, NWB-friendly name for a stream: "Record Node 101#Neuropix-PXI-100.ProbeA-AP" -> "ProbeAAP". */
@@ -84,19 +151,18 @@ function sampleIndex(stream: OpenEphysStreamCommon, sampleNumber: number): numbe
     if (row instanceof Promise) throw new TypeError("sample numbers must read synchronously");
     return Number(row[0]);
   };
-  let lo = 0;
-  let hi = numSamples - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (at(mid) <= sampleNumber) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
+  return Math.max(
+    0,
+    lastIndexWhere(0, numSamples - 1, (i) => at(i) <= sampleNumber),
+  );
 }
 
-/** Name of the event series of one TTL line of an event stream recorded with a continuous stream. */
-function ttlLineName(events: { name: string }, line: number): string {
-  return `EventsOpenEphys${streamLabel(events.name)}Line${line}`;
+/**
+ * Name of the event series of one TTL line of an event stream recorded with a continuous stream; `segment`
+ * ("0", "1", ...) tells the recordings apart when several are written.
+ */
+function ttlLineName(events: { name: string }, line: number, segment: string): string {
+  return `EventsOpenEphys${streamLabel(events.name)}${segment}Line${line}`;
 }
 
 /** Writes the TTL lines recorded with a stream, mapped through a clock of the stream's samples. */
@@ -104,7 +170,8 @@ async function addStreamTtl(
   nwbfile: NWBFile,
   stream: OpenEphysStreamCommon,
   timing: Timing,
-  stubTest?: boolean,
+  stubTest: boolean | undefined,
+  segment: string,
 ) {
   // the stream's clock (aligned or not) is indexed by sample; event sample numbers are mapped to an index
   const toTime = (sampleNumber: number) => timeAt(timing, sampleIndex(stream, sampleNumber));
@@ -113,8 +180,8 @@ async function addStreamTtl(
       addTtlLineToNwbfile(
         nwbfile,
         {
-          name: ttlLineName(events, line.line),
-          description: `TTL line ${line.line} of Open Ephys event stream '${events.name}' (stream ${stream.name}).`,
+          name: ttlLineName(events, line.line, segment),
+          description: `TTL line ${line.line} of Open Ephys event stream '${events.name}' (stream ${stream.name}, ${describeBlock(stream)}).`,
           rising: line.rising.map(toTime),
           falling: line.falling.map(toTime),
         },
@@ -144,10 +211,40 @@ function analogChannels(stream: OpenEphysStreamCommon): OpenEphysChannel[] {
   return stream.channels.filter((c) => c.kind === "aux" || c.kind === "adc");
 }
 
+/** The electrode channels of one recording of a stream, with Neuropixels positions from settings.xml. */
+function electrodeRecording(stream: OpenEphysStreamCommon): Recording {
+  const channels = electrodeChannels(stream);
+  const probe = stream.probe;
+  const group = probe?.name ?? streamLabel(stream.name);
+  const position = new Map(probe?.electrodes.map((e) => [e.channel, e]));
+  return {
+    samplingRate: stream.samplingRate,
+    numSamples: stream.numSamples,
+    data: stream.data(channels.map((c) => c.index)),
+    gainToVolts: channels.map((c) => c.conversionToVolts ?? 1e-6 * c.bitVolts),
+    channels: channels.map((c) => {
+      const electrode = position.get(c.index);
+      return {
+        name: c.name,
+        groupName: group,
+        ...(electrode && {
+          properties: {
+            rel_x: electrode.x,
+            rel_y: electrode.y,
+            ...(electrode.shank !== undefined && { shank_ids: String(electrode.shank) }),
+          },
+        }),
+      };
+    }),
+  };
+}
+
 /**
  * The electrode channels of one Open Ephys stream as an ElectricalSeries (volts), with Neuropixels probe
  * positions from settings.xml, plus the stream's TTL lines. Picks the binary or legacy reader from what the
- * folder holds.
+ * folder holds. Every recording of the stream is written ("ElectricalSeries0", "ElectricalSeries1", ...)
+ * unless `blockIndex` selects one. The timing API (`setAlignedStartingTime`, ...) applies to the first
+ * recording; the others keep their own clocks (select one with `blockIndex` to align it).
  *
  * @example
  * ```ts
@@ -167,7 +264,10 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
     return getOpenEphysStreamNames(folderPath);
   }
 
+  /** The first recording written. */
   readonly stream: OpenEphysStreamCommon;
+  /** Every recording written, in block order. */
+  readonly segments: readonly OpenEphysStreamCommon[];
   protected readonly recording: Recording;
   private readonly keySuffix: string;
 
@@ -176,42 +276,27 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
     options: { format?: OpenEphysFormat; seriesKeySuffix?: string } = {},
   ) {
     super(sourceData);
-    this.stream = openStream(sourceData, options.format ?? detectOpenEphysFormat(sourceData.folderPath));
-    this.keySuffix = options.seriesKeySuffix ?? "";
-    const channels = electrodeChannels(this.stream);
-    if (channels.length === 0) {
+    const format = options.format ?? detectOpenEphysFormat(sourceData.folderPath);
+    const first = openStream(sourceData, format);
+    if (electrodeChannels(first).length === 0) {
       throw new SourceDataError(
         sourceData.folderPath,
-        `stream '${this.stream.name}' has no electrode channels; use OpenEphysAnalogInterface for its inputs`,
+        `stream '${first.name}' has no electrode channels; use OpenEphysAnalogInterface for its inputs`,
       );
     }
-    const probe = this.stream.probe;
-    const group = probe?.name ?? streamLabel(this.stream.name);
-    const position = new Map(probe?.electrodes.map((e) => [e.channel, e]));
-    this.recording = {
-      samplingRate: this.stream.samplingRate,
-      numSamples: this.stream.numSamples,
-      data: this.stream.data(channels.map((c) => c.index)),
-      gainToVolts: channels.map((c) => c.conversionToVolts ?? 1e-6 * c.bitVolts),
-      channels: channels.map((c) => {
-        const electrode = position.get(c.index);
-        return {
-          name: c.name,
-          groupName: group,
-          ...(electrode && {
-            properties: {
-              rel_x: electrode.x,
-              rel_y: electrode.y,
-              ...(electrode.shank !== undefined && { shank_ids: String(electrode.shank) }),
-            },
-          }),
-        };
-      }),
-    };
+    this.segments = openSegments(sourceData, format, first);
+    this.stream = this.segments[0]!;
+    this.keySuffix = options.seriesKeySuffix ?? "";
+    this.recording = electrodeRecording(this.stream);
+  }
+
+  /** Metadata key (and default name) of each recording's series, in the order of {@link segments}. */
+  get seriesKeys(): string[] {
+    return segmentNames(`ElectricalSeries${this.keySuffix}`, this.segments);
   }
 
   override get seriesKey(): string {
-    return `ElectricalSeries${this.keySuffix}`;
+    return this.seriesKeys[0]!;
   }
 
   protected override getOriginalTiming(): Timing {
@@ -239,20 +324,35 @@ export class OpenEphysRecordingInterface extends BaseRecordingInterface<OpenEphy
       ];
       for (const group of metadata.Ecephys.ElectrodeGroup) group.device = probe.name;
     }
-    metadata.Ecephys[this.seriesKey] = {
-      name: this.seriesKey,
-      description: `Open Ephys stream '${this.stream.name}' (experiment ${this.stream.experiment}, recording ${this.stream.recording}).`,
-    };
+    this.seriesKeys.forEach((key, i) => {
+      const segment = this.segments[i]!;
+      metadata.Ecephys[key] = {
+        name: key,
+        description: `Open Ephys stream '${segment.name}' (experiment ${segment.experiment}, recording ${segment.recording}).`,
+      };
+    });
     return metadata;
   }
 
   override async addToNwbfile(
     nwbfile: NWBFile,
     metadata: Metadata,
-    options: { stubTest?: boolean } = {},
+    options: RecordingConversionOptions = {},
   ): Promise<void> {
+    const names = segmentNames("", this.segments);
     super.addToNwbfile(nwbfile, metadata, options);
-    await addStreamTtl(nwbfile, this.stream, this.getTiming(), options.stubTest);
+    await addStreamTtl(nwbfile, this.stream, this.getTiming(), options.stubTest, names[0]!);
+    for (let i = 1; i < this.segments.length; i++) {
+      const segment = this.segments[i]!;
+      const timing = streamTiming(segment);
+      addRecordingToNwbfile(nwbfile, electrodeRecording(segment), metadata, {
+        seriesKey: this.seriesKeys[i]!,
+        timing,
+        ...(options.writeAs && { writeAs: options.writeAs }),
+        ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
+      });
+      await addStreamTtl(nwbfile, segment, timing, options.stubTest, names[i]!);
+    }
   }
 }
 
@@ -285,19 +385,23 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
   static override info = "Auxiliary, ADC and NI-DAQ channels of an Open Ephys recording.";
   static override sourceSchema = OpenEphysSourceSchema;
 
+  /** The first recording written. */
   readonly stream: OpenEphysStreamCommon;
-  private readonly seriesName: string;
+  /** Every recording written, in block order. */
+  readonly segments: readonly OpenEphysStreamCommon[];
 
   constructor(sourceData: OpenEphysSource, options: { format?: OpenEphysFormat } = {}) {
     super(sourceData);
-    this.stream = openStream(sourceData, options.format ?? detectOpenEphysFormat(sourceData.folderPath));
-    if (analogChannels(this.stream).length === 0) {
+    const format = options.format ?? detectOpenEphysFormat(sourceData.folderPath);
+    const first = openStream(sourceData, format);
+    if (analogChannels(first).length === 0) {
       throw new SourceDataError(
         sourceData.folderPath,
-        `stream '${this.stream.name}' has no auxiliary or ADC channels`,
+        `stream '${first.name}' has no auxiliary or ADC channels`,
       );
     }
-    this.seriesName = `TimeSeries${streamLabel(this.stream.name)}`;
+    this.segments = openSegments(sourceData, format, first);
+    this.stream = this.segments[0]!;
   }
 
   protected override getOriginalTiming(): Timing {
@@ -313,25 +417,28 @@ export class OpenEphysAnalogInterface extends BaseTemporalInterface<OpenEphysSou
     _metadata: Metadata,
     options: StandardConversionOptions = {},
   ): Promise<void> {
-    const timing = this.getTiming();
-    addAnalogChannelsToNwbfile(
-      nwbfile,
-      {
-        baseName: this.seriesName,
-        describe: (channels) =>
-          `Open Ephys stream '${this.stream.name}': ${channels.map((c) => c.name).join(", ")}.`,
-        channels: analogChannels(this.stream).map((c) => ({
-          index: c.index,
-          name: c.name,
-          conversion: c.conversionToVolts ?? c.bitVolts,
-        })),
-        data: (indices) => this.stream.data(indices),
-        timing,
-      },
-      options.stubTest,
-    );
-    if (electrodeChannels(this.stream).length === 0)
-      await addStreamTtl(nwbfile, this.stream, timing, options.stubTest);
+    const names = segmentNames("", this.segments);
+    for (const [i, segment] of this.segments.entries()) {
+      const timing = i === 0 ? this.getTiming() : streamTiming(segment);
+      addAnalogChannelsToNwbfile(
+        nwbfile,
+        {
+          baseName: `TimeSeries${streamLabel(segment.name)}${names[i]}`,
+          describe: (channels) =>
+            `Open Ephys stream '${segment.name}', ${describeBlock(segment)}: ${channels.map((c) => c.name).join(", ")}.`,
+          channels: analogChannels(segment).map((c) => ({
+            index: c.index,
+            name: c.name,
+            conversion: c.conversionToVolts ?? c.bitVolts,
+          })),
+          data: (indices) => segment.data(indices),
+          timing,
+        },
+        options.stubTest,
+      );
+      if (electrodeChannels(segment).length === 0)
+        await addStreamTtl(nwbfile, segment, timing, options.stubTest, names[i]!);
+    }
   }
 }
 
@@ -348,17 +455,21 @@ export const OpenEphysFolderSourceSchema = Type.Object(
   {
     folderPath: Type.String({ description: "Folder of the Open Ephys recording." }),
     blockIndex: Type.Optional(
-      Type.Integer({ minimum: 0, description: "Which recording to convert, in order (default 0)." }),
+      Type.Integer({
+        minimum: 0,
+        description: "Which recording (block) to convert, in order; default: every recording.",
+      }),
     ),
     excludeStreams: Type.Optional(Type.Array(Type.String(), { description: "Stream names to leave out." })),
   },
   { additionalProperties: false },
 );
 
+/** The source arguments of OpenEphysFolder interfaces (from OpenEphysFolderSourceSchema). */
 export type OpenEphysFolderSource = Static<typeof OpenEphysFolderSourceSchema>;
 
 /**
- * Every stream of one Open Ephys recording: electrode streams as ElectricalSeries (named after the stream
+ * Every stream of an Open Ephys folder, in every recording (or the one `blockIndex` selects): electrode streams as ElectricalSeries (named after the stream
  * when there are several), auxiliary/ADC/NI-DAQ channels as TimeSeries, and the TTL lines.
  *
  * @example

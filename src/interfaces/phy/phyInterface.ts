@@ -3,12 +3,20 @@
  */
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
+import { SourceDataError } from "../../errors.js";
 import { type PhySorting, readPhyFolder } from "../../formats/phy/index.js";
 
 /** Phy names its curation label column `group`; NWB files (and SpikeInterface) call it `quality`. */
 const RENAMED: Readonly<Record<string, string>> = { group: "quality" };
 
-function toSorting(phy: PhySorting): Sorting {
+/** The sorting of a folder; a folder left without units (none found, or all excluded) is an error. */
+function toSorting(phy: PhySorting, folderPath: string, selection: string | undefined): Sorting {
+  if (phy.units.length === 0) {
+    throw new SourceDataError(
+      folderPath,
+      `holds no units${selection ? ` after ${selection}` : ""}; there is nothing to convert`,
+    );
+  }
   const rate = phy.samplingRate;
   const descriptions = Object.fromEntries(phy.columns.map((c) => [RENAMED[c.name] ?? c.name, c.description]));
   return {
@@ -50,6 +58,7 @@ export const PhySortingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of PhySorting interfaces (from PhySortingSourceSchema). */
 export type PhySortingSource = Static<typeof PhySortingSourceSchema>;
 
 /**
@@ -77,7 +86,12 @@ export class PhySortingInterface extends BaseSortingInterface<PhySortingSource> 
     this.phy = readPhyFolder(sourceData.folderPath, {
       ...(sourceData.excludeClusterGroups && { excludeClusterGroups: [...sourceData.excludeClusterGroups] }),
     });
-    this.sorting = toSorting(this.phy);
+    const excluded = sourceData.excludeClusterGroups;
+    this.sorting = toSorting(
+      this.phy,
+      sourceData.folderPath,
+      excluded?.length ? `excluding the cluster groups ${excluded.join(", ")}` : undefined,
+    );
   }
 }
 
@@ -92,6 +106,7 @@ export const KiloSortSortingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of KiloSortSorting interfaces (from KiloSortSortingSourceSchema). */
 export type KiloSortSortingSource = Static<typeof KiloSortSortingSourceSchema>;
 
 /**
@@ -117,6 +132,10 @@ export class KiloSortSortingInterface extends BaseSortingInterface<KiloSortSorti
     this.phy = readPhyFolder(sourceData.folderPath, {
       ...(sourceData.keepGoodOnly && { keepGoodOnly: true }),
     });
-    this.sorting = toSorting(this.phy);
+    this.sorting = toSorting(
+      this.phy,
+      sourceData.folderPath,
+      sourceData.keepGoodOnly ? 'keeping only KSLabel "good"' : undefined,
+    );
   }
 }

@@ -4,6 +4,7 @@
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { BaseDataInterface } from "../../conversion/interface.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { getSpikeGLXStreams } from "../../formats/spikeglx/index.js";
 import { SpikeGLXNIDQInterface } from "./nidqInterface.js";
@@ -20,6 +21,7 @@ export const SpikeGLXFolderSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXFolder interfaces (from SpikeGLXFolderSourceSchema). */
 export type SpikeGLXFolderSource = Static<typeof SpikeGLXFolderSourceSchema>;
 
 /**
@@ -55,7 +57,7 @@ export class SpikeGLXConverterPipe extends ConverterPipe {
     const firstOfEach = new Map([...files].reverse().map((f) => [f.streamId, f]));
     const later = files.filter((f) => firstOfEach.get(f.streamId) !== f);
     if (later.length > 0) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${sourceData.folderPath}: only the first gate/trigger of each stream is converted; left out: ${later
           .map((f) => f.binPath)
           .join(", ")}. Convert each of them with its own SpikeGLXRecordingInterface if you need them`,

@@ -7,7 +7,9 @@ import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogChannelsToNwbfile, addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import { type Timing, timeAt } from "../../conversion/timing.js";
+import { warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
+import { risingCrossings } from "../../formats/edges.js";
 import { type NidqAnalogChannel, type NidqStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
@@ -17,6 +19,7 @@ export const SpikeGLXNIDQSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXNIDQ interfaces (from SpikeGLXNIDQSourceSchema). */
 export type SpikeGLXNIDQSource = Static<typeof SpikeGLXNIDQSourceSchema>;
 
 /**
@@ -49,6 +52,7 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
         "is an imec stream; use SpikeGLXRecordingInterface (alias spikeglx)",
       );
     }
+    warnFallbacks(stream.fallbacks);
     this.stream = stream;
   }
 
@@ -86,34 +90,7 @@ export class SpikeGLXNIDQInterface extends BaseTemporalInterface<SpikeGLXNIDQSou
         `no analog channel '${channel}' (channels: ${this.analogChannels.map((c) => c.name).join(", ")})`,
       );
     }
-    return Float64Array.from(await this.analogCrossings(analog.index), toTime);
-  }
-
-  /** Sample indices where an analog channel rises through the middle of its range (two streaming passes). */
-  private async analogCrossings(index: number): Promise<number[]> {
-    const source = this.stream.data([index]);
-    const rows = source.shape[0]!;
-    const step = 1 << 20;
-    let low = Number.POSITIVE_INFINITY;
-    let high = Number.NEGATIVE_INFINITY;
-    for (let start = 0; start < rows; start += step) {
-      for (const v of await source.readRows(start, Math.min(rows, start + step))) {
-        low = Math.min(low, Number(v));
-        high = Math.max(high, Number(v));
-      }
-    }
-    const threshold = (low + high) / 2;
-    const crossings: number[] = [];
-    let previous: number | undefined;
-    for (let start = 0; start < rows; start += step) {
-      const block = await source.readRows(start, Math.min(rows, start + step));
-      for (let i = 0; i < block.length; i++) {
-        const v = Number(block[i]);
-        if (previous !== undefined && previous < threshold && v >= threshold) crossings.push(start + i);
-        previous = v;
-      }
-    }
-    return crossings;
+    return Float64Array.from(await risingCrossings(this.stream.data([analog.index])), toTime);
   }
 
   protected override get sourceSessionStartTime(): string | undefined {

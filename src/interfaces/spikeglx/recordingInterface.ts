@@ -7,6 +7,7 @@ import {
   BaseRecordingInterface,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
+import { warnFallbacks } from "../../conversion/warnings.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { type ImecNeuralChannel, type ImecStream, openSpikeGLXStream } from "../../formats/spikeglx/index.js";
@@ -21,6 +22,7 @@ export const SpikeGLXRecordingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of SpikeGLXRecording interfaces (from SpikeGLXRecordingSourceSchema). */
 export type SpikeGLXRecordingSource = Static<typeof SpikeGLXRecordingSourceSchema>;
 
 /** Device name of a probe, as NeuroConv names it (e.g. "NeuropixelsImec0"). */
@@ -62,6 +64,7 @@ export class SpikeGLXRecordingInterface extends BaseRecordingInterface<SpikeGLXR
         "is a NI-DAQ stream; use SpikeGLXNIDQInterface (alias spikeglx-nidq)",
       );
     }
+    warnFallbacks(stream.fallbacks);
     this.stream = stream;
     this.probeInKey = options.probeInKey ?? false;
     const neural = stream.channels.filter((c): c is ImecNeuralChannel => !c.isSync);

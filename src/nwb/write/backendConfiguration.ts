@@ -1,20 +1,21 @@
 /**
- * Per-dataset chunking, buffering and compression: defaults, printing, and checks of user edits.
+ * Per-dataset chunking, buffering and filters: defaults, printing, and checks of user edits.
  *
  * Every numeric array dataset gets a configuration. Defaults: chunks of about 10 MB; ElectricalSeries data
  * chunked as (frames, min(64, channels)) so that reading a few channels over a long time stays cheap;
- * image series as whole frames (camera movies, plain ImageSeries: one frame per chunk); gzip level 4 (lossless, the best size/speed trade-off for int16 voltage
- * traces). The buffer is the block the writer pulls from a lazy source at once: whole rows, a multiple of
- * the chunk rows, at most 48 MB, which keeps the h5wasm heap small; chunk rows are capped so that one
- * stripe of chunks fits in a buffer (a chunk written in two parts would be compressed twice).
+ * image series as whole frames (camera movies, plain ImageSeries: one frame per chunk); filters shuffle + gzip level 4 (lossless; no reader needs a plugin).
+ * The buffer is the block the writer pulls from a lazy source at once: whole rows, a multiple of the chunk
+ * rows (every chunk is cut from one buffer), at most 48 MB; two buffers are in memory at a time (one being
+ * cut into chunks, the next being read), so chunk rows are capped so that one stripe of chunks fits.
+ * What a storage format cannot store (e.g. HDF5's 4 GiB chunk limit) is the engine's to say.
  */
 import { bytesPerElement, elementCount, isNumericDtype, type NumericDtype } from "../../data/dtype.js";
 import { BackendConfigurationError } from "../../errors.js";
-import type { CompressionMethod } from "../../storage/types.js";
+import { defaultFilters, filtersProblem, formatFilters } from "../../storage/codecs.js";
+import { DEFAULT_ENGINE, resolveStorageEngine } from "../../storage/engines.js";
+import type { FilterSpec, StorageEngine } from "../../storage/types.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { PlannedDataset, WritePlan } from "./plan.js";
-
-export type BackendName = "hdf5";
 
 export interface DatasetIOConfiguration {
   /** Path of the dataset in the file, without the leading slash (e.g. `acquisition/ElectricalSeries/data`). */
@@ -25,25 +26,23 @@ export interface DatasetIOConfiguration {
   chunkShape: number[];
   /** Shape of the block read from the source and written at once: whole rows, a multiple of the chunk rows. */
   bufferShape: number[];
-  compressionMethod: CompressionMethod;
-  /** gzip: `{ level: 0-9 }`. */
-  compressionOptions: { level?: number };
+  /**
+   * Codecs applied to every chunk, in order (`[]` = stored raw). Default
+   * `[{ codec: "shuffle" }, { codec: "gzip", options: { level: 4 } }]`.
+   */
+  filters: FilterSpec[];
 }
 
 export interface BackendConfiguration {
-  readonly backend: BackendName;
+  /** The storage engine's name (`"hdf5"`). */
+  readonly backend: string;
   /** Keyed by location. Remove an entry to write that dataset contiguous and uncompressed. */
   readonly datasetConfigurations: Record<string, DatasetIOConfiguration>;
 }
 
 export const DEFAULT_CHUNK_BYTES = 10 * 1024 * 1024;
-/** Upper bound of a buffer: within the 10-50 MB blocks that keep the h5wasm heap small. */
+/** Upper bound of a buffer (two are in memory while writing: the one being cut and the next one). */
 export const DEFAULT_BUFFER_BYTES = 48 * 1024 * 1024;
-export const DEFAULT_GZIP_LEVEL = 4;
-/** HDF5 refuses chunks of 4 GiB or more. */
-const MAX_CHUNK_BYTES = 2 ** 32 - 1;
-
-const SUPPORTED_COMPRESSION: Record<BackendName, readonly CompressionMethod[]> = { hdf5: ["gzip", "none"] };
 
 function clamp(value: number, low: number, high: number): number {
   return Math.max(low, Math.min(high, value));
@@ -103,8 +102,11 @@ export function isConfigurable(dataset: PlannedDataset): boolean {
 export function defaultConfigurationFromPlan(
   plan: WritePlan,
   registry: SchemaRegistry,
-  backend: BackendName = "hdf5",
+  backend: string | StorageEngine = DEFAULT_ENGINE,
 ): BackendConfiguration {
+  const engine = resolveStorageEngine(backend);
+  // the default filters this engine can record (an engine without codecs stores raw chunks)
+  const filters = defaultFilters().filter((f) => engine.codecs.includes(f.codec));
   const datasetConfigurations: Record<string, DatasetIOConfiguration> = {};
   for (const object of plan.objects) {
     if (object.kind !== "dataset" || !isConfigurable(object)) continue;
@@ -117,11 +119,10 @@ export function defaultConfigurationFromPlan(
       fullShape: [...object.shape],
       chunkShape,
       bufferShape: defaultBufferShape(object.shape, chunkShape, bytesPerElement(dtype)),
-      compressionMethod: "gzip",
-      compressionOptions: { level: DEFAULT_GZIP_LEVEL },
+      filters: filters.map((f) => ({ ...f })),
     };
   }
-  return { backend, datasetConfigurations };
+  return { backend: engine.name, datasetConfigurations };
 }
 
 function mb(bytes: number): string {
@@ -133,16 +134,12 @@ export function formatBackendConfiguration(configuration: BackendConfiguration):
   const lines = [`Backend configuration (${configuration.backend})`];
   for (const c of Object.values(configuration.datasetConfigurations)) {
     const item = bytesPerElement(c.dtype);
-    const compression =
-      c.compressionMethod === "none"
-        ? "none"
-        : `${c.compressionMethod} level ${c.compressionOptions.level ?? DEFAULT_GZIP_LEVEL}`;
     lines.push(
       `  ${c.location}`,
       `    dtype ${c.dtype}, full shape [${c.fullShape.join(", ")}] (${mb(elementCount(c.fullShape) * item)})`,
       `    chunk shape [${c.chunkShape.join(", ")}] (${mb(elementCount(c.chunkShape) * item)})`,
       `    buffer shape [${c.bufferShape.join(", ")}] (${mb(elementCount(c.bufferShape) * item)})`,
-      `    compression ${compression}`,
+      `    filters ${formatFilters(c.filters)}`,
     );
   }
   return lines.join("\n");
@@ -152,10 +149,17 @@ export function formatBackendConfiguration(configuration: BackendConfiguration):
  * Checks a (possibly user-edited) configuration against the write plan; throws a
  * {@link BackendConfigurationError} naming the dataset and the reason for the first impossible setting.
  */
-export function checkBackendConfiguration(configuration: BackendConfiguration, plan: WritePlan): void {
-  const supported = SUPPORTED_COMPRESSION[configuration.backend];
-  if (!supported)
-    throw new BackendConfigurationError("*", `unknown backend '${configuration.backend}'; use "hdf5"`);
+export function checkBackendConfiguration(
+  configuration: BackendConfiguration,
+  plan: WritePlan,
+  engine: StorageEngine = resolveEngineOf(configuration),
+): void {
+  if (configuration.backend !== engine.name) {
+    throw new BackendConfigurationError(
+      "*",
+      `the configuration is for '${configuration.backend}' but the file is written with '${engine.name}'`,
+    );
+  }
   const planned = new Map(
     plan.objects.filter((o): o is PlannedDataset => o.kind === "dataset").map((d) => [d.path.slice(1), d]),
   );
@@ -180,9 +184,6 @@ export function checkBackendConfiguration(configuration: BackendConfiguration, p
         fail(`chunk shape [${c.chunkShape}] is larger than the data [${full}] on axis ${axis}`);
       }
     });
-    if (elementCount(c.chunkShape) * bytesPerElement(c.dtype) > MAX_CHUNK_BYTES) {
-      fail(`a chunk of [${c.chunkShape}] is 4 GiB or more, which HDF5 cannot store; use smaller chunks`);
-    }
     if (c.bufferShape.length !== rank) fail(`buffer shape [${c.bufferShape}] must have ${rank} axes`);
     const rows = c.bufferShape[0]!;
     if (!Number.isInteger(rows) || rows < 1 || rows > full[0]!) {
@@ -194,18 +195,31 @@ export function checkBackendConfiguration(configuration: BackendConfiguration, p
     if (c.bufferShape.slice(1).some((d, i) => d !== full[i + 1])) {
       fail(`buffer shape [${c.bufferShape}] must span whole rows: [rows, ${full.slice(1).join(", ")}]`);
     }
-    if (!supported.includes(c.compressionMethod)) {
+    if (!Array.isArray(c.filters)) fail("filters must be a list (use [] to store chunks raw)");
+    const codecProblem = filtersProblem(c.filters);
+    if (codecProblem) fail(codecProblem);
+    const unsupported = c.filters.find((f) => !engine.codecs.includes(f.codec));
+    if (unsupported) {
       fail(
-        `compression '${c.compressionMethod}' is not available with ${configuration.backend}; use ${supported.join(" or ")}`,
+        `codec '${unsupported.codec}' cannot be recorded by the ${engine.name} engine; use ${
+          engine.codecs.length > 0 ? engine.codecs.join(", ") : "no filters"
+        }`,
       );
     }
-    const level = c.compressionOptions.level;
-    if (
-      c.compressionMethod === "gzip" &&
-      level !== undefined &&
-      !(Number.isInteger(level) && level >= 0 && level <= 9)
-    ) {
-      fail(`gzip level must be an integer from 0 to 9, got ${level}`);
-    }
+    const engineProblem = engine.chunkingProblem({
+      dtype: c.dtype,
+      shape: full,
+      chunks: c.chunkShape,
+      filters: c.filters,
+    });
+    if (engineProblem) fail(engineProblem);
+  }
+}
+
+function resolveEngineOf(configuration: BackendConfiguration): StorageEngine {
+  try {
+    return resolveStorageEngine(configuration.backend);
+  } catch (error) {
+    throw new BackendConfigurationError("*", (error as Error).message);
   }
 }

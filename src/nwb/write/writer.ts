@@ -1,17 +1,17 @@
 /**
- * Writes a checked write plan to a storage engine: structure first, then object references, then the
- * cached specification. Bulk data is pulled block by block (one buffer at a time), so memory stays bounded.
+ * Writes a checked write plan to a storage engine, object by object in plan order, then the cached
+ * specification. Bulk data go through the shared chunk pipeline: pulled one buffer at a time, cut into
+ * chunks, encoded on several cores, with at most `jobs` chunks in flight, so memory stays bounded.
  */
 import {
   type Dtype,
   elementCount,
   isNumericDtype,
   isTypedArray,
-  type NumericDtype,
   type TypedArray,
   toTypedArray,
-  typedArrayFor,
 } from "../../data/dtype.js";
+import { defaultJobs, TaskPool, writeChunkedRows } from "../../storage/pipeline.js";
 import {
   type CompoundRecord,
   objectReference,
@@ -32,23 +32,6 @@ export interface WriteProgress {
 }
 
 export type ProgressCallback = (progress: WriteProgress) => void;
-
-/** Flush the file after about this many bytes, so HDF5's metadata cache does not grow without bound. */
-const FLUSH_EVERY_BYTES = 256 * 1024 * 1024;
-
-function containsReferences(data: NodeData): boolean {
-  const isRef = (v: unknown) => v instanceof GroupNode || v instanceof DatasetNode;
-  switch (data.kind) {
-    case "scalar":
-      return isRef(data.value);
-    case "array":
-      return !isTypedArray(data.values) && data.values.some(isRef);
-    case "compound":
-      return data.rows.some((row) => Object.values(row).some(isRef));
-    case "lazy":
-      return false;
-  }
-}
 
 function toStored(value: unknown): unknown {
   return value instanceof GroupNode || value instanceof DatasetNode ? objectReference(value.path) : value;
@@ -73,15 +56,14 @@ function storedValue(data: NodeData, dtype: Dtype): StoredValue {
   }
 }
 
-/** Converts a block to the dtype the file stores (only needed when the user overrides it). */
-function castBlock(block: TypedArray, dtype: NumericDtype): TypedArray {
-  return block instanceof typedArrayFor(dtype) ? block : toTypedArray(block, dtype);
-}
-
 export interface WriteOptions {
   readonly configuration: BackendConfiguration;
   readonly registry: SchemaRegistry;
   readonly onProgress?: ProgressCallback;
+  /** Chunks encoded at once (default: one per core). */
+  readonly jobs?: number;
+  /** Stops the write (the caller then aborts the output). */
+  readonly signal?: AbortSignal;
 }
 
 /** Writes every object of the plan, then the cached specification, to an open storage file. */
@@ -92,63 +74,51 @@ export async function writePlan(
 ): Promise<void> {
   const totalBytes = plan.objects.reduce((sum, o) => sum + (o.kind === "dataset" ? plannedBytes(o) : 0), 0);
   let bytesWritten = 0;
-  let sinceFlush = 0;
   const advance = (dataset: string, bytes: number) => {
     bytesWritten += bytes;
-    sinceFlush += bytes;
-    if (sinceFlush >= FLUSH_EVERY_BYTES) {
-      storage.flush();
-      sinceFlush = 0;
-    }
     options.onProgress?.({ dataset, bytesWritten, totalBytes });
   };
-
-  const deferred: PlannedDataset[] = [];
-  const attributes: [string, readonly PlannedAttribute[]][] = [];
-  for (const object of plan.objects) {
-    switch (object.kind) {
-      case "group":
-        if (object.path !== "/") storage.createGroup(object.path);
-        attributes.push([object.path, object.attributes]);
-        break;
-      case "dataset": {
-        attributes.push([object.path, object.attributes]);
-        if (containsReferences(object.data)) {
-          deferred.push(object);
+  const setAttributes = (path: string, list: readonly PlannedAttribute[]) => {
+    for (const a of list) storage.setAttribute(path, a.name, a.dtype, a.shape, storedValue(a.data, a.dtype));
+  };
+  const pool = new TaskPool(options.jobs ?? defaultJobs());
+  try {
+    for (const object of plan.objects) {
+      options.signal?.throwIfAborted();
+      switch (object.kind) {
+        case "group":
+          if (object.path !== "/") storage.createGroup(object.path); // the root always exists
+          setAttributes(object.path, object.attributes);
+          break;
+        case "dataset": {
+          const configuration = options.configuration.datasetConfigurations[object.path.slice(1)];
+          if (configuration)
+            await writeChunked(storage, object, configuration, pool, advance, options.signal);
+          else {
+            storage.createDataset(object.path, {
+              dtype: object.dtype,
+              shape: object.shape,
+              value: await wholeValue(object),
+            });
+            advance(object.path, plannedBytes(object));
+          }
+          setAttributes(object.path, object.attributes);
           break;
         }
-        const configuration = options.configuration.datasetConfigurations[object.path.slice(1)];
-        if (configuration) await writeChunked(storage, object, configuration, advance);
-        else {
-          storage.createDataset(object.path, {
-            dtype: object.dtype,
-            shape: object.shape,
-            value: await wholeValue(object),
-          });
-          advance(object.path, plannedBytes(object));
-        }
-        break;
+        case "link":
+          storage.createSoftLink(object.path, object.target);
+          break;
+        case "externallink":
+          storage.createExternalLink(object.path, object.file, object.objectPath);
+          break;
       }
-      case "link":
-        storage.createSoftLink(object.path, object.target);
-        break;
-      case "externallink":
-        storage.createExternalLink(object.path, object.file, object.objectPath);
-        break;
     }
+    writeCachedSpecification(storage, options.registry);
+    await pool.drain();
+  } catch (error) {
+    await pool.settle(); // no chunk may still be landing when the caller removes the output
+    throw error;
   }
-  // object references need their targets to exist: written once every object is in place
-  for (const dataset of deferred) {
-    storage.createDataset(dataset.path, {
-      dtype: dataset.dtype,
-      shape: dataset.shape,
-      value: storedValue(dataset.data, dataset.dtype),
-    });
-  }
-  for (const [path, list] of attributes) {
-    for (const a of list) storage.setAttribute(path, a.name, a.dtype, a.shape, storedValue(a.data, a.dtype));
-  }
-  writeCachedSpecification(storage, options.registry);
   options.onProgress?.({ dataset: "", bytesWritten, totalBytes });
 }
 
@@ -162,40 +132,36 @@ async function writeChunked(
   storage: StorageWriter,
   dataset: PlannedDataset,
   configuration: DatasetIOConfiguration,
+  pool: TaskPool,
   advance: (dataset: string, bytes: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
-  const target = storage.createStreamedDataset(dataset.path, {
-    dtype: dataset.dtype,
+  const request = {
+    dtype: configuration.dtype,
     shape: dataset.shape,
     chunks: configuration.chunkShape,
-    compression:
-      configuration.compressionMethod === "none"
-        ? { method: "none" }
-        : { method: configuration.compressionMethod, ...configuration.compressionOptions },
-  });
-  const rows = dataset.shape[0]!;
-  const rowElements = elementCount(dataset.shape.slice(1));
-  const rowBytes = plannedBytes(dataset) / Math.max(rows, 1);
-  const step = configuration.bufferShape[0]!;
-  const dtype = configuration.dtype;
+    filters: configuration.filters,
+  };
+  const target = storage.createChunkedDataset(dataset.path, request);
   const data = dataset.data;
+  const rowElements = elementCount(dataset.shape.slice(1));
   const whole = data.kind === "lazy" ? undefined : (storedValue(data, dataset.dtype) as TypedArray);
-  for (let start = 0; start < rows; start += step) {
-    const end = Math.min(rows, start + step);
-    const block =
+  const rowBytes = plannedBytes(dataset) / Math.max(dataset.shape[0]!, 1);
+  await writeChunkedRows(
+    target,
+    request,
+    (start, end) =>
       data.kind === "lazy"
-        ? await data.source.readRows(start, end)
-        : whole!.subarray(start * rowElements, end * rowElements);
-    if (block.length !== (end - start) * rowElements) {
-      throw new RangeError(
-        `${dataset.path}: the data source returned ${block.length} values for rows ${start}-${end}, expected ${
-          (end - start) * rowElements
-        }`,
-      );
-    }
-    target.writeRows(start, end - start, castBlock(block, dtype));
-    advance(dataset.path, (end - start) * rowBytes);
-  }
+        ? data.source.readRows(start, end)
+        : whole!.subarray(start * rowElements, end * rowElements),
+    {
+      pool,
+      blockRows: configuration.bufferShape[0]!,
+      name: dataset.path,
+      onBlock: (rows) => advance(dataset.path, rows * rowBytes),
+      ...(signal && { signal }),
+    },
+  );
 }
 
 /** `/specifications/<namespace>/<version>/<source>` JSON documents and the root `.specloc` reference. */

@@ -10,13 +10,13 @@ import {
   type CompoundField,
   type Dtype,
   isNumericDtype,
-  isTypedArray,
   type NumericDtype,
   type ScalarDtype,
   type TypedArray,
   typedArrayFor,
 } from "../../data/dtype.js";
-import { type CompoundRecord, isObjectReference, type ObjectReference, objectReference } from "../types.js";
+import { asBigInt, asNumber, encodeString, fieldValue, referencePath, writeNumber } from "../elements.js";
+import { type CompoundRecord, type ObjectReference, objectReference } from "../types.js";
 
 /** HDF5 datatype classes (`H5T_class_t`), stable values of the HDF5 C API. */
 export const H5T_CLASS = {
@@ -152,26 +152,6 @@ export function storageArrayDtype(dtype: NumericDtype | "bool"): NumericDtype {
   return dtype === "bool" ? "int8" : dtype;
 }
 
-function describe(value: unknown): string {
-  if (isTypedArray(value)) return value.constructor.name;
-  if (Array.isArray(value)) return "array";
-  return typeof value;
-}
-
-function asNumber(value: unknown, dtype: string): number {
-  if (typeof value === "number") return value;
-  if (typeof value === "bigint") return Number(value);
-  if (typeof value === "boolean") return value ? 1 : 0;
-  throw new TypeError(`expected a number for a ${dtype} element, got ${describe(value)}`);
-}
-
-function asBigInt(value: unknown, dtype: string): bigint {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
-  if (typeof value === "boolean") return value ? 1n : 0n;
-  throw new TypeError(`expected an integer for a ${dtype} element, got ${String(value)}`);
-}
-
 /**
  * Returns `values` as a typed array of the storage type of `dtype`: the array itself when it already has
  * that type (no copy), otherwise a converted copy.
@@ -213,32 +193,7 @@ export function mallocOrThrow(heap: WasmHeap, bytes: number): number {
   return ptr;
 }
 
-const utf8Encoder = new TextEncoder();
 const utf8Decoder = new TextDecoder("utf-8");
-
-function encodeString(value: unknown, dtype: "utf8" | "ascii"): Uint8Array {
-  if (typeof value !== "string")
-    throw new TypeError(`expected a string for a ${dtype} element, got ${describe(value)}`);
-  const bytes = utf8Encoder.encode(value);
-  if (bytes.includes(0))
-    throw new TypeError(`strings stored in HDF5 cannot contain NUL characters: ${JSON.stringify(value)}`);
-  if (dtype === "ascii" && bytes.length !== value.length) {
-    throw new TypeError(`non-ASCII characters in an ascii string: ${JSON.stringify(value)}`);
-  }
-  return bytes;
-}
-
-function referencePath(value: unknown): string {
-  if (isObjectReference(value)) return value.path;
-  throw new TypeError(`expected an object reference, got ${describe(value)}`);
-}
-
-function fieldValue(record: unknown, name: string): unknown {
-  if (typeof record !== "object" || record === null || !(name in record)) {
-    throw new TypeError(`compound record lacks field "${name}"`);
-  }
-  return (record as CompoundRecord)[name];
-}
 
 /**
  * Packs `count` elements into one fresh wasm buffer laid out as HDF5 expects them in memory: numbers
@@ -312,44 +267,6 @@ export function packToHeap(
     throw error;
   }
   return ptr;
-}
-
-function writeNumber(view: DataView, at: number, dtype: NumericDtype | "bool", value: unknown): void {
-  switch (dtype) {
-    case "bool":
-      view.setInt8(at, value ? 1 : 0);
-      return;
-    case "int8":
-      view.setInt8(at, asNumber(value, dtype));
-      return;
-    case "uint8":
-      view.setUint8(at, asNumber(value, dtype));
-      return;
-    case "int16":
-      view.setInt16(at, asNumber(value, dtype), true);
-      return;
-    case "uint16":
-      view.setUint16(at, asNumber(value, dtype), true);
-      return;
-    case "int32":
-      view.setInt32(at, asNumber(value, dtype), true);
-      return;
-    case "uint32":
-      view.setUint32(at, asNumber(value, dtype), true);
-      return;
-    case "int64":
-      view.setBigInt64(at, asBigInt(value, dtype), true);
-      return;
-    case "uint64":
-      view.setBigUint64(at, asBigInt(value, dtype), true);
-      return;
-    case "float32":
-      view.setFloat32(at, asNumber(value, dtype), true);
-      return;
-    case "float64":
-      view.setFloat64(at, asNumber(value, dtype), true);
-      return;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,3 @@
-/** The HDF5 storage engine (h5wasm). */
-import type { StorageBackend } from "../types.js";
-import { h5wasmBackend } from "./h5wasmBackend.js";
-
-/** Writes and reads HDF5 files through h5wasm; the wasm module is loaded on first use. */
-export const hdf5Backend: StorageBackend = h5wasmBackend;
+/** The HDF5 engines: our own writer (default) and h5wasm (reading, and a reference writer). */
+export { createHdf5Engine, type Hdf5EngineOptions, hdf5Backend } from "./engine.js";
+export { h5wasmEngine } from "./h5wasmBackend.js";

@@ -1,0 +1,155 @@
+/**
+ * The chunk pipeline shared by every engine: blocks of whole rows are read from a source, cut into chunks,
+ * encoded by the codec pipeline and handed to the engine with their chunk coordinates.
+ *
+ * Concurrency: at most `jobs` chunks are being encoded or stored at once (a {@link TaskPool}); deflate runs
+ * on libuv's thread pool (node:zlib's asynchronous API), so `jobs` chunks compress on up to `jobs` cores
+ * while the main thread cuts the next ones. Back-pressure: cutting waits for a free slot, so memory holds
+ * the current block, the next block (read while the current one is compressed) and `jobs` chunks.
+ */
+import { availableParallelism } from "node:os";
+import {
+  bytesPerElement,
+  elementCount,
+  isTypedArray,
+  type TypedArray,
+  toTypedArray,
+  typedArrayFor,
+} from "../data/dtype.js";
+import { cutBlock } from "./chunks.js";
+import { encodeChunk } from "./codecs.js";
+import type { ChunkedDatasetRequest, ChunkedDatasetWriter, ChunkedDtype } from "./types.js";
+
+/** Default number of chunks encoded at once: one per core. */
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/** Checks a user's `jobs` value. */
+export function checkJobs(jobs: number): number {
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new RangeError(`jobs must be a positive integer, got ${jobs}`);
+  return jobs;
+}
+
+/**
+ * Runs at most `jobs` asynchronous tasks at once. {@link run} waits for a free slot (back-pressure).
+ * The first failure is kept: later calls to `run` and `drain` throw it, and no new task starts.
+ */
+export class TaskPool {
+  private running = 0;
+  private readonly slotFreed: (() => void)[] = [];
+  private failure: { error: unknown } | undefined;
+
+  constructor(readonly jobs: number) {
+    checkJobs(jobs);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+
+  private async waitForSlot(limit: number): Promise<void> {
+    while (this.running > limit) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+  }
+
+  /** Starts `task` once fewer than `jobs` tasks run; resolves when it has started. */
+  async run(task: () => Promise<void>): Promise<void> {
+    this.throwIfFailed();
+    await this.waitForSlot(this.jobs - 1);
+    this.throwIfFailed();
+    this.running++;
+    task()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => {
+        this.running--;
+        for (const resolve of this.slotFreed.splice(0)) resolve();
+      });
+  }
+
+  /** Waits for every started task; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.settle();
+    this.throwIfFailed();
+  }
+
+  /** Waits for every started task, ignoring failures (before cleaning up after an error). */
+  async settle(): Promise<void> {
+    await this.waitForSlot(0);
+  }
+}
+
+/** Where blocks come from: rows `[start, end)` of the first axis, row-major. */
+export type ReadRows = (start: number, end: number) => Promise<TypedArray> | TypedArray;
+
+export interface ChunkedWriteOptions {
+  readonly pool: TaskPool;
+  /** Rows read at once: a multiple of the chunk rows (or all rows). */
+  readonly blockRows: number;
+  /** Called with the number of rows of each block once its chunks are handed to the pool. */
+  readonly onBlock?: (rows: number) => void;
+  readonly signal?: AbortSignal;
+  /** Named in errors about the source. */
+  readonly name: string;
+}
+
+function elementSize(dtype: ChunkedDtype): number {
+  return dtype === "bool" ? 1 : bytesPerElement(dtype);
+}
+
+/** A block in the element type the chunks carry (bool as one byte 0/1). */
+function asStoredArray(block: TypedArray | readonly unknown[], dtype: ChunkedDtype): TypedArray {
+  const numeric = dtype === "bool" ? "uint8" : dtype;
+  if (isTypedArray(block) && block instanceof typedArrayFor(numeric)) return block;
+  return toTypedArray(block as ArrayLike<unknown>, numeric);
+}
+
+/**
+ * Streams a dataset through the pipeline into `target`. Reading block k+1 starts before block k is cut,
+ * so reading overlaps compression. Resolves when every chunk has been handed to the pool (call
+ * `pool.drain()` to wait for them to be stored).
+ */
+export async function writeChunkedRows(
+  target: ChunkedDatasetWriter,
+  request: ChunkedDatasetRequest,
+  read: ReadRows,
+  options: ChunkedWriteOptions,
+): Promise<void> {
+  const { shape, chunks, filters, dtype } = request;
+  const rows = shape[0]!;
+  const rowElements = elementCount(shape.slice(1));
+  const step = options.blockRows;
+  if (step % chunks[0]! !== 0 && step < rows) {
+    throw new RangeError(`${options.name}: block rows ${step} are not a multiple of chunk rows ${chunks[0]}`);
+  }
+  const size = elementSize(dtype);
+  const fetch = (start: number) => {
+    const end = Math.min(rows, start + step);
+    const pending = Promise.resolve().then(() => read(start, end));
+    pending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
+    return pending;
+  };
+  let next = rows > 0 ? fetch(0) : undefined;
+  for (let start = 0; start < rows; start += step) {
+    const end = Math.min(rows, start + step);
+    const block = await next!;
+    next = end < rows ? fetch(end) : undefined;
+    if (block.length !== (end - start) * rowElements) {
+      throw new RangeError(
+        `${options.name}: the data source returned ${block.length} values for rows ${start}-${end}, expected ${
+          (end - start) * rowElements
+        }`,
+      );
+    }
+    const stored = asStoredArray(block, dtype);
+    for (const chunk of cutBlock(stored, start, shape, chunks)) {
+      options.signal?.throwIfAborted();
+      await options.pool.run(async () => {
+        await target.writeChunk(chunk.index, await encodeChunk(chunk.bytes, size, filters));
+      });
+    }
+    options.onBlock?.(end - start);
+  }
+}
