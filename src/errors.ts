@@ -11,7 +11,8 @@ export type NeuroconvErrorName =
   | "StorageError"
   | "SourceDataError"
   | "MetadataValidationError"
-  | "SourceArgumentsError";
+  | "SourceArgumentsError"
+  | "MissingDependencyError";
 
 /** Base of every error this package throws on bad input. */
 export abstract class NeuroconvError extends Error {
@@ -132,4 +133,15 @@ export function isNeuroconvError<N extends NeuroconvErrorName>(
     typeof (error as NeuroconvError).name === "string" &&
     (name === undefined ? error instanceof NeuroconvError : error.name === name)
   );
+}
+
+/** A program or library the operation needs is not installed (e.g. ffmpeg to decode video frames). */
+export class MissingDependencyError extends NeuroconvError {
+  override readonly name = "MissingDependencyError" as const;
+  constructor(
+    readonly dependency: string,
+    reason: string,
+  ) {
+    super(`${dependency} is needed: ${reason}`);
+  }
 }

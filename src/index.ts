@@ -122,7 +122,27 @@ export {
   warnFallbacks,
   withWarningHandler,
 } from "./conversion/warnings.js";
-
+// Pose estimation and audio readers
+export {
+  type DeepLabCutConfig,
+  type DeepLabCutOutput,
+  type DeepLabCutTrack,
+  readDeepLabCutConfig,
+  readDeepLabCutCsv,
+  readDeepLabCutH5,
+  readDeepLabCutOutput,
+} from "./formats/deeplabcut/index.js";
+export {
+  analyzeFrameTiming,
+  decodedFrames,
+  type FrameGap,
+  type FrameTiming,
+  findFfmpeg,
+  readVideoIndex,
+  VIDEO_SUFFIXES,
+  type VideoIndex,
+} from "./formats/video/index.js";
+export { readWavHeader, type WavHeader, wavSamples } from "./formats/wav/index.js";
 // ---- Interfaces, one block per format (add a new format's exports as its own block, before the registry) ----
 // Axon ABF
 export {
@@ -134,6 +154,13 @@ export {
   type AxonIntracellularSource,
   AxonIntracellularSourceSchema,
 } from "./interfaces/abf/abfInterfaces.js";
+// Audio (WAV)
+export {
+  type AudioConversionOptions,
+  AudioInterface,
+  type AudioSource,
+  AudioSourceSchema,
+} from "./interfaces/audio/audioInterface.js";
 // Blackrock
 export {
   BlackrockRecordingInterface,
@@ -152,6 +179,12 @@ export {
   type BrukerTiffSource,
   BrukerTiffSourceSchema,
 } from "./interfaces/bruker/brukerInterfaces.js";
+// DeepLabCut
+export {
+  DeepLabCutInterface,
+  type DeepLabCutSource,
+  DeepLabCutSourceSchema,
+} from "./interfaces/deeplabcut/deepLabCutInterface.js";
 // Intan
 export {
   IntanAnalogInterface,
@@ -161,6 +194,12 @@ export {
   type IntanSource,
   IntanSourceSchema,
 } from "./interfaces/intan/intanInterfaces.js";
+// Lightning Pose
+export {
+  LightningPoseDataInterface,
+  type LightningPoseSource,
+  LightningPoseSourceSchema,
+} from "./interfaces/lightningpose/lightningPoseInterface.js";
 // Neuralynx
 export {
   NeuralynxRecordingInterface,
@@ -213,12 +252,6 @@ export {
   pathArgumentOf,
   type RegisteredInterface,
 } from "./interfaces/registry.js";
-// Spike2
-export {
-  Spike2RecordingInterface,
-  type Spike2RecordingSource,
-  Spike2RecordingSourceSchema,
-} from "./interfaces/spike2/spike2Interface.js";
 // ScanImage
 export {
   ScanImageConverter,
@@ -229,6 +262,12 @@ export {
   ScanImageImagingSourceSchema,
   ScanImageLegacyImagingInterface,
 } from "./interfaces/scanimage/scanImageInterfaces.js";
+// Spike2
+export {
+  Spike2RecordingInterface,
+  type Spike2RecordingSource,
+  Spike2RecordingSourceSchema,
+} from "./interfaces/spike2/spike2Interface.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,
@@ -260,6 +299,16 @@ export {
   type TiffImagingSource,
   TiffImagingSourceSchema,
 } from "./interfaces/tiff/tiffInterface.js";
+// Behaviour videos: interfaces, the container indexes (no decoding) and the ffmpeg decoder
+export {
+  ExternalVideoInterface,
+  type ExternalVideoSource,
+  ExternalVideoSourceSchema,
+  InternalVideoInterface,
+  type InternalVideoSource,
+  InternalVideoSourceSchema,
+  type VideoConversionOptions,
+} from "./interfaces/video/videoInterfaces.js";
 
 // ---- NWB files in memory: containers -------------------------------------------------------------------
 export { Container, createImage, Images, ProcessingModule, TimeSeries } from "./nwb/containers/base.js";
@@ -347,6 +396,7 @@ export {
   isNeuroconvError,
   type MetadataProblem,
   MetadataValidationError,
+  MissingDependencyError,
   NeuroconvError,
   type NeuroconvErrorName,
   type NWBProblem,

@@ -117,25 +117,20 @@ export class IntracellularRecordings {
 
   /** Wraps an existing table (with its three sub-tables), or makes a new one. */
   constructor(existing?: core.IntracellularRecordingsTable) {
-    // the fixed descriptions of these four types, as the schema states them
+    // the writer fills the fixed descriptions of these four types from the schema
     this.table =
       existing ??
       new core.IntracellularRecordingsTable({
         name: "intracellular_recordings",
-        description:
-          "A table to group together a stimulus and response from a single electrode and a single simultaneous recording and for storing metadata about the intracellular recording.",
         categories: ["electrodes", "stimuli", "responses"],
         electrodes: new core.IntracellularElectrodesTable({
           name: "electrodes",
-          description: "Table for storing intracellular electrode related metadata.",
         }),
         stimuli: new core.IntracellularStimuliTable({
           name: "stimuli",
-          description: "Table for storing intracellular stimulus related metadata.",
         }),
         responses: new core.IntracellularResponsesTable({
           name: "responses",
-          description: "Table for storing intracellular response related metadata.",
         }),
       });
     this.electrodes = this.table.get("electrodes") as DynamicTable;
