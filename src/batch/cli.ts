@@ -40,7 +40,7 @@ function size(bytes: number | undefined): string {
 export function resultTable(results: readonly SessionResult[], dryRun: boolean): string[][] {
   return [
     dryRun
-      ? ["SESSION", "STATUS", "OUTPUT", "DANDI WOULD REJECT / ERROR"]
+      ? ["SESSION", "STATUS", "OUTPUT", "BULK DATA (RAW)", "DANDI WOULD REJECT / ERROR"]
       : ["SESSION", "STATUS", "TIME", "SIZE", "ERROR"],
     ...results.map((r) =>
       dryRun
@@ -48,6 +48,7 @@ export function resultTable(results: readonly SessionResult[], dryRun: boolean):
             r.session,
             r.status,
             r.outputPath,
+            `${r.datasets?.length ?? 0} datasets, ${size(r.bytes)}`,
             r.error ?? (r.dandiMissing?.length ? `missing ${r.dandiMissing.join("; ")}` : "ready"),
           ]
         : [
@@ -64,7 +65,7 @@ export function resultTable(results: readonly SessionResult[], dryRun: boolean):
 /** Adds `run <specification>` to the program; `table` formats rows, `fail` marks the exit code. */
 export function addRunCommand(
   program: Command,
-  io: { out: (text: string) => void; err: (text: string) => void },
+  io: { out: (text: string) => void; err: (text: string) => void; signal?: AbortSignal },
   table: (rows: readonly (readonly string[])[]) => string[],
 ): void {
   program
@@ -95,6 +96,7 @@ export function addRunCommand(
         ...(options.jobs !== undefined && { jobs: options.jobs }),
         ...(options.dryRun && { dryRun: true }),
         ...(options.shard && { shard: options.shard }),
+        ...(io.signal && { signal: io.signal }),
         onEvent: (event) => {
           if (event.type === "start") io.err(`${event.session}: started`);
           else if (event.type === "progress")
@@ -106,6 +108,8 @@ export function addRunCommand(
       };
       const results = await runConversionFromYaml(batch);
       for (const line of table(resultTable(results, options.dryRun ?? false))) io.out(line);
+      if (io.signal?.aborted)
+        throw new Error(`stopped: ${results.length} session(s) reported above; re-run to resume`);
       const failed = results.filter((r) => r.status === "failed").length;
       if (failed > 0)
         throw new Error(`${failed} of ${results.length} session${results.length === 1 ? "" : "s"} failed`);

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { checkDandiReadiness } from "../conversion/metadata/dandi.js";
 import { mergeMetadata } from "../conversion/metadata/merge.js";
 import type { Metadata } from "../conversion/metadata/schema.js";
-import { buildSession } from "./convertSession.js";
+import { buildSession, bulkDatasets, type DatasetSummary, sessionNwbfile } from "./convertSession.js";
 import { type PlannedSession, planSessions } from "./sessions.js";
 import { loadSpecification } from "./specification.js";
 import type { WorkerMessage, WorkerRequest } from "./worker.js";
@@ -31,6 +31,8 @@ export interface BatchOptions {
   readonly dryRun?: boolean;
   /** Run only slice `index` of `count` (sessions index, index + count, ...). */
   readonly shard?: { readonly index: number; readonly count: number };
+  /** Aborting stops the batch: running sessions are stopped (leaving no partial file), no new one starts. */
+  readonly signal?: AbortSignal;
   /** Called as sessions start, progress and end. */
   readonly onEvent?: (event: BatchEvent) => void;
 }
@@ -48,8 +50,10 @@ export interface SessionResult {
   /** `planned` only in a dry run. */
   readonly status: "converted" | "skipped" | "failed" | "planned";
   readonly seconds: number;
-  /** Output size in bytes (converted or skipped sessions). */
+  /** Output size in bytes (converted or skipped sessions); in a dry run, the bulk data's uncompressed size. */
   readonly bytes?: number;
+  /** Dry run: the bulk datasets the file will hold. */
+  readonly datasets?: readonly DatasetSummary[];
   readonly error?: string;
   /** Dry run: what DANDI would still reject. */
   readonly dandiMissing?: readonly string[];
@@ -75,6 +79,7 @@ function runInWorker(
   session: PlannedSession,
   request: WorkerRequest,
   onEvent: (e: BatchEvent) => void,
+  signal: AbortSignal | undefined,
 ): Promise<SessionResult> {
   const started = performance.now();
   const { path, execArgv } = workerModule();
@@ -112,15 +117,19 @@ function runInWorker(
           : { session: session.name, outputPath: session.outputPath, status: "failed", seconds, error },
       );
     });
+    const stop = () => child.kill("SIGTERM");
+    signal?.addEventListener("abort", stop, { once: true });
+    child.once("exit", () => signal?.removeEventListener("abort", stop));
     child.send(request);
   });
 }
 
-/** Dry run of one session: built from headers, its merged metadata checked for DANDI. */
-function planOnly(session: PlannedSession, overwrite: boolean): SessionResult {
+/** Dry run of one session: its file built from headers, its merged metadata checked for DANDI. */
+async function planOnly(session: PlannedSession, overwrite: boolean): Promise<SessionResult> {
   const started = performance.now();
   const base = { session: session.name, outputPath: session.outputPath };
   try {
+    const datasets = bulkDatasets(await sessionNwbfile(session));
     const { conversion } = buildSession(session);
     const metadata = mergeMetadata(conversion.getMetadata(), session.metadata) as Metadata;
     const exists = existsSync(session.outputPath) && !overwrite;
@@ -128,6 +137,8 @@ function planOnly(session: PlannedSession, overwrite: boolean): SessionResult {
       ...base,
       status: exists ? "skipped" : "planned",
       seconds: (performance.now() - started) / 1000,
+      bytes: datasets.reduce((sum, d) => sum + d.bytes, 0),
+      datasets,
       dandiMissing: checkDandiReadiness(metadata).missing,
     };
   } catch (error) {
@@ -167,7 +178,11 @@ export async function runConversionFromYaml(options: BatchOptions): Promise<Sess
   );
   const overwrite = options.overwrite ?? false;
   const onEvent = options.onEvent ?? (() => {});
-  if (options.dryRun) return sessions.map((s) => planOnly(s, overwrite));
+  if (options.dryRun) {
+    const planned: SessionResult[] = [];
+    for (const session of sessions) planned.push(await planOnly(session, overwrite));
+    return planned;
+  }
   await mkdir(options.outputFolderPath, { recursive: true });
   const jobs = Math.max(1, options.jobs ?? availableParallelism());
   // the cores are shared between sessions: each worker compresses with its share of them
@@ -175,7 +190,7 @@ export async function runConversionFromYaml(options: BatchOptions): Promise<Sess
   const results: SessionResult[] = new Array(sessions.length);
   let next = 0;
   const lane = async () => {
-    while (next < sessions.length) {
+    while (next < sessions.length && !options.signal?.aborted) {
       const index = next++;
       const session = sessions[index]!;
       if (!overwrite && existsSync(session.outputPath)) {
@@ -188,11 +203,17 @@ export async function runConversionFromYaml(options: BatchOptions): Promise<Sess
         };
       } else {
         onEvent({ type: "start", session: session.name });
-        results[index] = await runInWorker(session, { session, overwrite, writeJobs }, onEvent);
+        results[index] = await runInWorker(
+          session,
+          { session, overwrite, writeJobs },
+          onEvent,
+          options.signal,
+        );
       }
       onEvent({ type: "end", result: results[index] });
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, sessions.length) }, lane));
-  return results;
+  // sessions not started because the batch was stopped have no result
+  return results.filter((result) => result !== undefined);
 }

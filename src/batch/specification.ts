@@ -76,7 +76,6 @@ export const ConversionSpecificationSchema = Type.Object(
     experiments: Type.Record(Type.String(), Experiment),
   },
   {
-    $id: "https://github.com/neuroconv-ts/neuroconv/conversion-specification.schema.json",
     title: "neuroconv conversion specification",
     additionalProperties: false,
   },
@@ -176,4 +175,10 @@ export async function loadSpecification(path: string): Promise<LoadedSpecificati
     throw new SpecificationError(problems);
   }
   return { path, specification, problemAt };
+}
+
+/** The published JSON schema's text (draft-07, as ajv and editors' YAML plugins read it). */
+export function specificationSchemaJson(): string {
+  const schema = { $schema: "http://json-schema.org/draft-07/schema#", ...ConversionSpecificationSchema };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }

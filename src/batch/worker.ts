@@ -25,6 +25,12 @@ function send(message: WorkerMessage): Promise<void> {
   return new Promise((resolve) => process.send!(message, () => resolve()));
 }
 
+// a batch stopped by Ctrl-C or its scheduler (SIGINT/SIGTERM reach every worker) leaves no partial file
+const interrupt = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => interrupt.abort(new Error(`interrupted by ${signal}`)));
+}
+
 process.once("message", async ({ session, overwrite, writeJobs }: WorkerRequest) => {
   let reported = 0;
   try {
@@ -34,6 +40,7 @@ process.once("message", async ({ session, overwrite, writeJobs }: WorkerRequest)
         convertSession(session, {
           overwrite,
           jobs: writeJobs,
+          signal: interrupt.signal,
           onProgress: ({ bytesWritten, totalBytes }) => {
             const fraction = totalBytes > 0 ? bytesWritten / totalBytes : 1;
             if (fraction - reported >= 0.25) {

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -12,7 +14,7 @@ import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runConversionFromYaml, shardOf } from "../../src/batch/runner.js";
 import { planSessions } from "../../src/batch/sessions.js";
-import { loadSpecification } from "../../src/batch/specification.js";
+import { loadSpecification, specificationSchemaJson } from "../../src/batch/specification.js";
 import { runCli } from "../../src/cli/main.js";
 import { isNeuroconvError } from "../../src/errors.js";
 import { nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
@@ -20,6 +22,7 @@ import { hasTestdata, skipTest, TESTDATA, testdata } from "../helpers/testdata.j
 
 const HAVE = hasTestdata();
 const EXAMPLE = resolve(import.meta.dirname, "example_specification.yml");
+const CLI = resolve(import.meta.dirname, "../../src/cli/main.ts");
 
 function temporary(): string {
   return mkdtempSync(join(tmpdir(), "batch-"));
@@ -215,6 +218,19 @@ with h5py.File(sys.argv[1], "r") as f:
     // a start time without a zone is written as UTC (with a warning), as for single conversions
     expect(read.trim()).toBe("m2 2024-03-02T00:00:00+00:00 templated");
 
+    // the dry run's datasets are the ones written, shapes as h5py reads them
+    const shapes = python(
+      `import h5py, json, sys
+with h5py.File(sys.argv[1], "r") as f:
+    print(json.dumps({k: list(f[k].shape) for k in sys.argv[2:]}))`,
+      join(output, "sub-m1_ses-20240301.nwb"),
+      ...dry[0]!.datasets!.map((d) => d.location),
+    );
+    expect(dry[0]!.datasets!.length).toBeGreaterThan(0);
+    expect(JSON.parse(shapes)).toEqual(
+      Object.fromEntries(dry[0]!.datasets!.map((d) => [d.location, d.shape])),
+    );
+
     const modified = statSync(join(output, "sub-m1_ses-20240301.nwb")).mtimeMs;
     const again = await runConversionFromYaml({
       specificationPath: spec,
@@ -224,6 +240,45 @@ with h5py.File(sys.argv[1], "r") as f:
     });
     expect(again.map((r) => r.status)).toEqual(["skipped", "skipped", "skipped", "skipped", "failed"]);
     expect(statSync(join(output, "sub-m1_ses-20240301.nwb")).mtimeMs).toBe(modified);
+  }, 240_000);
+
+  it("a batch stopped mid-way (SIGTERM) leaves no partial file and its re-run redoes only unfinished sessions", async () => {
+    const data = studyTree();
+    const spec = specificationFile(TEMPLATED);
+    const output = join(temporary(), "out");
+    const args = [
+      "--import",
+      "tsx",
+      CLI,
+      "run",
+      spec,
+      "--data-folder-path",
+      data,
+      "--output-folder-path",
+      output,
+      "--jobs",
+      "1",
+    ];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    const exited = new Promise<number | null>((done) => child.on("exit", (code) => done(code)));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // stop while the second session is being converted
+      if (/sub-m1_ses-20240302: started/.test(stderr)) child.kill("SIGTERM");
+    });
+    // the command line exits with 130 after any interruption
+    expect(await exited, stderr).toBe(130);
+    expect(readdirSync(output)).toEqual(["sub-m1_ses-20240301.nwb"]);
+    const finished = statSync(join(output, "sub-m1_ses-20240301.nwb")).mtimeMs;
+    const again = await runConversionFromYaml({
+      specificationPath: spec,
+      dataFolderPath: data,
+      outputFolderPath: output,
+      jobs: 2,
+    });
+    expect(again.map((r) => r.status)).toEqual(["skipped", "converted", "converted", "converted"]);
+    expect(statSync(join(output, "sub-m1_ses-20240301.nwb")).mtimeMs).toBe(finished);
   }, 240_000);
 
   it("shards are disjoint and cover every session", async () => {
@@ -242,5 +297,16 @@ with h5py.File(sys.argv[1], "r") as f:
       shard: { index: 1, count: 3 },
     });
     expect(dry.map((r) => r.session)).toEqual(shards[1]);
+  });
+});
+
+describe("the published JSON schema", () => {
+  it("is the schema the loader checks with", () => {
+    const published = readFileSync(
+      resolve(import.meta.dirname, "../../schemas/conversion-specification.schema.json"),
+      "utf8",
+    );
+    expect(published).toBe(specificationSchemaJson());
+    expect(JSON.parse(published).required).toEqual(["data_interfaces", "experiments"]);
   });
 });
