@@ -12,7 +12,8 @@ export type NeuroconvErrorName =
   | "SourceDataError"
   | "MetadataValidationError"
   | "SourceArgumentsError"
-  | "MissingDependencyError";
+  | "MissingDependencyError"
+  | "SpecificationError";
 
 /** Base of every error this package throws on bad input. */
 export abstract class NeuroconvError extends Error {
@@ -120,6 +121,31 @@ export class SourceDataError extends NeuroconvError {
     reason: string,
   ) {
     super(`${file}: ${reason}`);
+  }
+}
+
+/** One problem in a conversion specification file, located by line and key path. */
+export interface SpecificationProblem {
+  readonly file: string;
+  /** 1-based line in the file, when known. */
+  readonly line: number | undefined;
+  /** Dotted key path, e.g. `experiments.ymaze.sessions.0.source_data.ap`. */
+  readonly keyPath: string;
+  readonly message: string;
+}
+
+/** A conversion specification (YAML/JSON) is invalid; lists every problem with its place in the file. */
+export class SpecificationError extends NeuroconvError {
+  override readonly name = "SpecificationError" as const;
+  constructor(readonly problems: readonly SpecificationProblem[]) {
+    super(
+      `the conversion specification is not valid (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems
+        .map(
+          (p) =>
+            `  - ${p.file}${p.line === undefined ? "" : `:${p.line}`}${p.keyPath ? ` (${p.keyPath})` : ""}: ${p.message}`,
+        )
+        .join("\n")}`,
+    );
   }
 }
 

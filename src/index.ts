@@ -20,6 +20,22 @@
  * @packageDocumentation
  */
 
+// ---- Many sessions: conversion specifications, path templates, the batch runner ---------------------------
+export { expandTemplate, type TemplateMatch } from "./batch/expand.js";
+export {
+  type BatchEvent,
+  type BatchOptions,
+  runConversionFromYaml,
+  type SessionResult,
+  shardOf,
+} from "./batch/runner.js";
+export { type PlannedSession, planSessions } from "./batch/sessions.js";
+export {
+  type ConversionSpecification,
+  ConversionSpecificationSchema,
+  type LoadedSpecification,
+  loadSpecification,
+} from "./batch/specification.js";
 // ---- Conversion workflow: interfaces, converters, timing ------------------------------------------------
 export {
   Conversion,
@@ -405,6 +421,8 @@ export {
   SchemaError,
   SourceArgumentsError,
   SourceDataError,
+  SpecificationError,
+  type SpecificationProblem,
   StorageError,
 } from "./errors.js";
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";

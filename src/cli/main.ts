@@ -14,6 +14,7 @@ import { readFileSync, realpathSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { addRunCommand } from "../batch/cli.js";
 import type { Conversion } from "../conversion/conversion.js";
 import { checkDandiReadiness } from "../conversion/metadata/dandi.js";
 import { loadMetadata, metadataToYaml } from "../conversion/metadata/io.js";
@@ -277,6 +278,8 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
     await convert(conversion, options, io);
   });
 
+  addRunCommand(program, io, table);
+
   return program;
 }
 
@@ -305,7 +308,9 @@ function warningPrinter(io: CliIO): (message: string) => void {
 }
 
 /** Runs the command line; returns the exit code (0 success, 1 failure). */
-export async function runCli(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+export async function runCli(givenArgv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  // NeuroConv's form, `neuroconv spec.yml --data-folder-path ...`, is `neuroconv run spec.yml ...`
+  const argv = /\.(ya?ml|json)$/i.test(givenArgv[0] ?? "") ? ["run", ...givenArgv] : givenArgv;
   const program = buildProgram(io, argv);
   try {
     await withWarningHandler(warningPrinter(io), () => program.parseAsync([...argv], { from: "user" }));

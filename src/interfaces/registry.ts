@@ -52,6 +52,11 @@ export interface ConstructibleConversion {
   readonly info?: string;
   readonly associatedSuffixes?: readonly string[];
   getSourceSchema(): TObject;
+  /**
+   * NeuroConv's source arguments in this interface's form, where they differ (e.g. SpikeGLX's
+   * `folder_path` + `stream_id` -> `filePath`); used by conversion specifications.
+   */
+  fromNeuroconvSourceData?(sourceData: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** A listed interface: its class and short aliases. */

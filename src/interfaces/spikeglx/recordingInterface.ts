@@ -1,6 +1,8 @@
 /**
  * SpikeGLX imec streams (Neuropixels AP and LF bands) as ElectricalSeries.
  */
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { Recording } from "../../conversion/ecephys/recording.js";
 import {
@@ -49,6 +51,28 @@ export class SpikeGLXRecordingInterface extends BaseRecordingInterface<SpikeGLXR
   static override associatedSuffixes = [".imec0.ap.bin", ".imec0.lf.bin", ".ap.bin", ".lf.bin", ".meta"];
   static override info = "Neuropixels AP or LF stream recorded with SpikeGLX (.bin + .meta).";
   static override sourceSchema: TObject = SpikeGLXRecordingSourceSchema;
+
+  /**
+   * NeuroConv's form, `folder_path` (the folder holding the streams) + `stream_id` (e.g. "imec0.ap"), as
+   * our `filePath`: the one `<run>_t<N>.<stream_id>.bin` in that folder or below it.
+   */
+  static fromNeuroconvSourceData(sourceData: Record<string, unknown>): Record<string, unknown> {
+    const { folder_path, folderPath, stream_id, streamId, ...rest } = sourceData;
+    const folder = folder_path ?? folderPath;
+    const stream = stream_id ?? streamId;
+    if (typeof folder !== "string" || typeof stream !== "string") return sourceData;
+    const suffix = `.${stream}.bin`;
+    const found = existsSync(folder)
+      ? readdirSync(folder, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(suffix))
+      : [];
+    if (found.length !== 1) {
+      throw new SourceDataError(
+        folder,
+        `${found.length === 0 ? "no" : `${found.length}`} '*${suffix}' file${found.length === 1 ? "" : "s"} for stream_id '${stream}'${found.length > 1 ? `: ${found.join(", ")}; give file_path instead` : "; check the stream id (e.g. imec0.ap, imec0.lf)"}`,
+      );
+    }
+    return { ...rest, filePath: join(folder, found[0]!) };
+  }
 
   readonly stream: ImecStream;
   protected readonly recording: Recording;
