@@ -359,6 +359,10 @@ export { DynamicTable } from "./nwb/containers/table.js";
 export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
 
 // ---- NWB schema ------------------------------------------------------------------------------------------
+/**
+ * Schema registries (`createRegistry`, `defaultRegistry`, `registryFor` the namespaces a file uses) and the
+ * extension namespaces we carry: `ndxEvents`, `ndxPose`, `ndxSound`.
+ */
 export {
   createRegistry,
   defaultRegistry,
@@ -369,6 +373,11 @@ export {
   registryFor,
 } from "./nwb/schema/index.js";
 export type { Namespace } from "./nwb/schema/spec.js";
+/**
+ * Typed classes of every NWB type, generated from the schema, one namespace object per schema namespace:
+ * `coreTypes` (`coreTypes.TimeSeries`, ...), `hdmfCommonTypes`, `hdmfExperimentalTypes`, and the extensions'
+ * `ndxEventsTypes`, `ndxPoseTypes`, `ndxSoundTypes`.
+ */
 export {
   coreTypes,
   hdmfCommonTypes,
@@ -425,7 +434,10 @@ export {
   type SpecificationProblem,
   StorageError,
 } from "./errors.js";
+/** Compression codecs (`Codec`, its `CodecOptions`): `codecNames` lists them, `registerCodec` adds one. */
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
+/** Storage engines: `registerStorageEngine` adds one, `storageEngineNames` lists them. */
 export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
+/** The HDF5 engines (h5wasm-based; `Hdf5EngineOptions` configures `createHdf5Engine`). */
 export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
 export type { FilterSpec, StorageEngine, StorageReader, StorageWriter } from "./storage/types.js";
