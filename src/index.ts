@@ -367,8 +367,11 @@ export {
   createRegistry,
   defaultRegistry,
   extensionNamespaces,
+  /** The ndx-events 0.4.0 namespace (added to the registry automatically when a file uses its types). */
   ndxEvents,
+  /** The ndx-pose 0.1.1 namespace, as NeuroConv's reference files cache it (added automatically when used). */
   ndxPose,
+  /** The ndx-sound namespace (declared version 0.1.0; added automatically when used). */
   ndxSound,
   registryFor,
 } from "./nwb/schema/index.js";
@@ -379,11 +382,17 @@ export type { Namespace } from "./nwb/schema/spec.js";
  * `ndxEventsTypes`, `ndxPoseTypes`, `ndxSoundTypes`.
  */
 export {
+  /** Typed classes of every NWB core type, generated from the schema (`new coreTypes.IntracellularElectrode({...})`). */
   coreTypes,
+  /** Typed classes of every hdmf-common type (DynamicTable, VectorData, ...), generated from the schema. */
   hdmfCommonTypes,
+  /** Typed classes of every hdmf-experimental type, generated from the schema. */
   hdmfExperimentalTypes,
+  /** Typed classes of the ndx-events 0.4.0 types (EventsTable, MeaningsTable, ...), generated from the schema. */
   ndxEventsTypes,
+  /** Typed classes of the ndx-pose 0.1.1 types (PoseEstimation, PoseEstimationSeries), generated from the schema. */
   ndxPoseTypes,
+  /** Typed classes of the ndx-sound types (AcousticWaveformSeries), generated from the schema. */
   ndxSoundTypes,
 } from "./nwb/types/index.js";
 
