@@ -37,6 +37,7 @@ export interface BatchOptions {
   readonly onEvent?: (event: BatchEvent) => void;
 }
 
+/** What the batch runner reports while it works: a session started, progressed, finished or failed. */
 export type BatchEvent =
   | { readonly type: "start"; readonly session: string }
   | { readonly type: "progress"; readonly session: string; readonly fraction: number }

@@ -81,6 +81,7 @@ export const ConversionSpecificationSchema = Type.Object(
   },
 );
 
+/** A conversion specification in NeuroConv's YAML layout (metadata, data_interfaces, experiments, sessions). */
 export type ConversionSpecification = Static<typeof ConversionSpecificationSchema>;
 export type SessionSpecification = Static<typeof Session>;
 export type ExpandSpecification = Static<typeof Expand>;

@@ -63,6 +63,7 @@ export interface IcephysSequence {
   readonly sweeps: readonly (readonly IcephysRecording[])[];
 }
 
+/** How sweeps are written into the icephys tables (stub mode, grouping of several files). */
 export interface IcephysWriteOptions {
   readonly stubTest?: boolean;
 }

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { SourceDataError } from "../../errors.js";
 
+/** What a DeepLabCut project's config.yaml states: body parts, individuals and skeleton edges. */
 export interface DeepLabCutConfig {
   readonly task?: string;
   readonly scorer?: string;

@@ -21,6 +21,7 @@ export interface DeepLabCutTrack {
   readonly likelihood: Float64Array | undefined;
 }
 
+/** DeepLabCut predictions: per individual and body part, x, y and likelihood for every frame. */
 export interface DeepLabCutOutput {
   readonly filePath: string;
   readonly scorer: string;

@@ -11,6 +11,7 @@ export interface FrameGap {
   readonly missingFrames: number;
 }
 
+/** Per-frame times of a video, whether they are regular, and the gaps (dropped frames) found. */
 export interface FrameTiming {
   /** Whether one rate places every frame within one tick of the container's clock of its time. */
   readonly regular: boolean;

@@ -4,6 +4,7 @@
 
 export type VideoContainer = "mp4" | "avi" | "matroska";
 
+/** What a video container's own index says, read without decoding: frame count, size and frame times. */
 export interface VideoIndex {
   readonly filePath: string;
   readonly container: VideoContainer;

@@ -10,6 +10,7 @@ import type { NumericDtype, TypedArray } from "../../data/dtype.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 
+/** The format chunk of a WAV file and where its samples are. */
 export interface WavHeader {
   readonly filePath: string;
   readonly sampleRate: number;

@@ -181,6 +181,7 @@ export const AxonIntracellularSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link AxonIntracellularInterface}: one ABF file. */
 export type AxonIntracellularSource = Static<typeof AxonIntracellularSourceSchema>;
 
 /**
@@ -254,6 +255,7 @@ export const AxonIntracellularFilesSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link AxonIntracellularConverter} and {@link AbfInterface}: several ABF files of one cell. */
 export type AxonIntracellularFilesSource = Static<typeof AxonIntracellularFilesSourceSchema>;
 
 /**

@@ -23,8 +23,10 @@ export const AudioSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link AudioInterface}: WAV files played or recorded in sequence. */
 export type AudioSource = Static<typeof AudioSourceSchema>;
 
+/** Conversion options of {@link AudioInterface}: where the sound goes (stimulus or acquisition). */
 export interface AudioConversionOptions extends StandardConversionOptions {
   /** "stimulus" (sound played to the animal, the default as in NeuroConv) or "acquisition" (recorded). */
   readonly writeAs?: "stimulus" | "acquisition";

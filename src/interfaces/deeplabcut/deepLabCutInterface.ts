@@ -50,6 +50,7 @@ export const DeepLabCutSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link DeepLabCutInterface}. */
 export type DeepLabCutSource = Static<typeof DeepLabCutSourceSchema>;
 
 /** The video DeepLabCut analysed, found by its naming rule `<video stem>DLC_<network>...`. */

@@ -34,6 +34,7 @@ export const LightningPoseSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link LightningPoseDataInterface}. */
 export type LightningPoseSource = Static<typeof LightningPoseSourceSchema>;
 
 /**

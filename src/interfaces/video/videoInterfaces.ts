@@ -20,6 +20,7 @@ import { decodedFrames } from "../../formats/video/decoder.js";
 import { VIDEO_SUFFIXES } from "../../formats/video/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
+/** Conversion options of the video interfaces. */
 export interface VideoConversionOptions extends StandardConversionOptions {
   /** Where the ImageSeries goes (default "acquisition"). */
   readonly parentContainer?: VideoParentContainer;
@@ -119,6 +120,7 @@ export const ExternalVideoSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link ExternalVideoInterface}: video files referenced from the NWB file. */
 export type ExternalVideoSource = Static<typeof ExternalVideoSourceSchema>;
 
 /**
@@ -159,6 +161,7 @@ export const InternalVideoSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** Source arguments of {@link InternalVideoInterface}: one video whose frames are stored in the NWB file. */
 export type InternalVideoSource = Static<typeof InternalVideoSourceSchema>;
 
 /**
