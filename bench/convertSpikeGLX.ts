@@ -1,64 +1,155 @@
 /**
- * Benchmark: convert a generated SpikeGLX AP recording (Neuropixels 1.0, 385 channels, int16) with the
- * command line's code path, and report MB/s and peak RSS. Each size runs in a fresh process.
+ * Benchmark (issue 9): convert a generated SpikeGLX AP recording (Neuropixels 1.0, 385 saved channels,
+ * int16) with the command line's defaults, next to Debian's h5py writing the same 384-channel array with
+ * the same chunks and gzip level 4, on the same machine in the same run. Each conversion runs in a fresh
+ * process (peak RSS per run).
  *
- *   npm run bench:spikeglx                 # 0.2 GB and 2 GB
- *   npm run bench:spikeglx -- --gb 0.2 --gb 6
+ *   npm run bench                                  # 1 GB with defaults and --jobs 1, h5py; RSS at 0.2 and 6 GB
+ *   npm run bench -- --gb 1 --rss-gb 0.2           # other sizes (--rss-gb none: no RSS runs)
+ *
+ * It runs compiled JavaScript under plain node (tsx's loader alone adds hundreds of MB of RSS).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runCli } from "../src/cli/main.js";
+import { getDefaultBackendConfiguration, SpikeGLXRecordingInterface } from "../src/index.js";
 import { writeSpikeGLXRun } from "../src/testing/index.js";
 
-async function child(gb: number): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "neuroconv-bench-sglx-"));
+const SAVED_CHANNELS = 385;
+const AP_CHANNELS = 384;
+
+interface Run {
+  readonly seconds: number;
+  /** CPU time of the process, all threads (user + system): less sensitive to other jobs than wall time. */
+  readonly cpuSeconds: number;
+  readonly peakRssMB: number;
+  readonly fileMB: number;
+}
+
+/** One conversion in this (child) process, printed as JSON. */
+async function child(bin: string, jobs: string | undefined): Promise<void> {
+  const output = join(mkdtempSync(join(tmpdir(), "neuroconv-bench-out-")), "bench.nwb");
+  const quiet = { out: () => {}, err: (t: string) => process.stderr.write(`${t}\n`), progress: false };
+  const argv = [
+    "convert",
+    "spikeglx",
+    bin,
+    "-o",
+    output,
+    "--timezone",
+    "UTC",
+    ...(jobs ? ["--jobs", jobs] : []),
+  ];
+  const started = performance.now();
+  const code = await runCli(argv, quiet);
+  if (code !== 0) throw new Error("conversion failed");
+  const seconds = (performance.now() - started) / 1000;
+  const usage = process.resourceUsage();
+  const run: Run = {
+    seconds,
+    cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6,
+    peakRssMB: usage.maxRSS / 1024,
+    fileMB: statSync(output).size / 1e6,
+  };
+  rmSync(output, { force: true });
+  console.log(JSON.stringify(run));
+}
+
+function lastJson(text: string): Run {
+  return JSON.parse(text.trim().split("\n").at(-1)!);
+}
+
+function convert(bin: string, jobs?: number): Run {
+  const args = [import.meta.filename, "--child", "--bin", bin, ...(jobs ? ["--jobs", String(jobs)] : [])];
+  return lastJson(execFileSync(process.execPath, args, { encoding: "utf8" }));
+}
+
+async function h5py(bin: string): Promise<Run> {
+  // building the in-memory file reads headers only; it gives the chunks and buffer the conversion uses
+  const nwbfile = await new SpikeGLXRecordingInterface({ filePath: bin }).createNwbfile({
+    metadata: { NWBFile: { session_start_time: "2024-01-01T00:00:00Z" } },
+  });
+  const configuration = getDefaultBackendConfiguration(nwbfile);
+  const data = Object.values(configuration.datasetConfigurations).find(
+    (c) => c.location.endsWith("/data") && c.fullShape[1] === AP_CHANNELS,
+  )!;
+  const out = join(mkdtempSync(join(tmpdir(), "h5py-bench-")), "bench.h5");
   try {
-    const seconds = (gb * 1e9) / (385 * 2 * 30000);
-    const run = writeSpikeGLXRun(dir, { runName: "bench", seconds, withLf: false, withNidq: false });
-    const bin = run.files["imec0.ap"]!;
-    const output = join(dir, "bench.nwb");
-    const started = performance.now();
-    const quiet = { out: () => {}, err: (t: string) => process.stderr.write(`${t}\n`), progress: false };
-    const code = await runCli(["convert", "spikeglx", bin, "-o", output, "--timezone", "UTC"], quiet);
-    if (code !== 0) throw new Error("conversion failed");
-    const elapsed = (performance.now() - started) / 1000;
-    console.log(
-      JSON.stringify({
-        gb,
-        seconds: elapsed,
-        mbPerSecond: statSync(bin).size / 1e6 / elapsed,
-        peakRssMB: process.resourceUsage().maxRSS / 1024,
-        fileMB: statSync(output).size / 1e6,
+    const args = [bin, out, SAVED_CHANNELS, AP_CHANNELS, ...data.chunkShape, data.bufferShape[0]!].map(
+      String,
+    );
+    return lastJson(
+      execFileSync("/usr/bin/python3", [join(process.cwd(), "bench", "h5pySpikeGLX.py"), ...args], {
+        encoding: "utf8",
       }),
     );
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(out, { force: true });
   }
 }
 
+function generate(gb: number): { dir: string; bin: string } {
+  const dir = mkdtempSync(join(tmpdir(), "neuroconv-bench-sglx-"));
+  const seconds = (gb * 1e9) / (SAVED_CHANNELS * 2 * 30000);
+  const run = writeSpikeGLXRun(dir, { runName: "bench", seconds, withLf: false, withNidq: false });
+  return { dir, bin: run.files["imec0.ap"]! };
+}
+
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
+
 const { values } = parseArgs({
-  options: { gb: { type: "string", multiple: true }, child: { type: "boolean" } },
+  options: {
+    child: { type: "boolean" },
+    bin: { type: "string" },
+    jobs: { type: "string" },
+    gb: { type: "string", default: "1" },
+    "rss-gb": { type: "string", multiple: true },
+  },
 });
-const sizes = (values.gb ?? ["0.2", "2"]).map(Number);
 if (values.child) {
-  await child(sizes[0]!);
+  await child(values.bin!, values.jobs);
 } else {
-  console.log("SpikeGLX AP -> NWB (gzip 4)");
-  console.log(
-    `${"input".padEnd(8)} ${"seconds".padStart(8)} ${"MB/s".padStart(8)} ${"peak RSS MB".padStart(12)} ${"NWB MB".padStart(8)}`,
-  );
-  for (const gb of sizes) {
-    const out = execFileSync(process.execPath, [import.meta.filename, "--child", "--gb", String(gb)], {
-      encoding: "utf8",
-    });
-    const r = JSON.parse(out.trim().split("\n").at(-1)!);
+  const gb = Number(values.gb);
+  console.log(`${availableParallelism()} cores; load average (1/5/15 min) at start: ${load()}`);
+  const { dir, bin } = generate(gb);
+  try {
+    const ours = convert(bin);
+    const oneJob = convert(bin, 1);
+    const reference = await h5py(bin);
+    const ratio = (a: number, b: number) => (a / b).toFixed(2);
+    const row = (name: string, r: Run) =>
+      `| ${name} | ${r.seconds.toFixed(1)} s | ${ratio(r.seconds, reference.seconds)} | ${r.cpuSeconds.toFixed(1)} s | ${ratio(
+        r.cpuSeconds,
+        reference.cpuSeconds,
+      )} | ${r.fileMB.toFixed(0)} MB | ${(r.fileMB / reference.fileMB).toFixed(3)} | ${r.peakRssMB.toFixed(0)} MB |`;
+    console.log(`\n${gb} GB SpikeGLX AP (${(statSync(bin).size / 1e9).toFixed(2)} GB .bin)\n`);
     console.log(
-      `${`${gb} GB`.padEnd(8)} ${r.seconds.toFixed(1).padStart(8)} ${r.mbPerSecond.toFixed(1).padStart(8)} ${r.peakRssMB
-        .toFixed(0)
-        .padStart(12)} ${r.fileMB.toFixed(0).padStart(8)}`,
+      "| writer | wall | ÷ h5py | CPU | ÷ h5py | file | ÷ h5py | peak RSS |\n|---|---|---|---|---|---|---|---|",
     );
+    console.log(row(`neuroconv, defaults (jobs ${availableParallelism()})`, ours));
+    console.log(row("neuroconv, --jobs 1", oneJob));
+    console.log(row("h5py 3.7, gzip 4, same chunks", reference));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  const rssSizes = (values["rss-gb"] ?? ["0.2", "6"]).filter((v) => v !== "none").map(Number);
+  console.log("\n| input | wall | peak RSS | file |\n|---|---|---|---|");
+  for (const size of rssSizes) {
+    const generated = generate(size);
+    try {
+      const r = convert(generated.bin);
+      console.log(
+        `| ${size} GB | ${r.seconds.toFixed(1)} s | ${r.peakRssMB.toFixed(0)} MB | ${r.fileMB.toFixed(0)} MB |`,
+      );
+    } finally {
+      rmSync(generated.dir, { recursive: true, force: true });
+    }
+  }
+  console.log(`\nload average (1/5/15 min) at end: ${load()}`);
 }

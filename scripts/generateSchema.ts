@@ -22,7 +22,9 @@
  * `tests/schema/structure.test.ts` rejects; replace those markers with a description in our own words.
  *
  * To add a new core version or an extension (ndx-pose, ndx-events, ...): point this script at its schema
- * folder (with `--only` if needed), fill in the TODO docs, and register the namespace where it is used.
+ * folder (with `--only` if needed), fill in the TODO docs, add it to {@link SCHEMA_INPUTS} and to
+ * src/nwb/schema/extensions/index.ts, then run scripts/generateTypes.ts. `--all` regenerates every namespace
+ * listed in {@link SCHEMA_INPUTS}.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -307,25 +309,24 @@ function importPath(fromFile: string, toTsFile: string): string {
   return rel.replace(/\.ts$/, ".js");
 }
 
-/** Writes the module(s) of one namespace and returns the files written. */
-function emitNamespace(
+/** The module(s) of one namespace: file path -> text (not yet formatted). */
+function renderNamespace(
   nsName: string,
   camel: string,
   ns: LoadedNamespace,
   outDir: string,
   specFile: string,
-): string[] {
+): Map<string, string> {
   const mainFile = path.join(outDir, `${camel}.ts`);
   const sourceNames = Object.keys(ns.sources);
   const split = sourceNames.length > SPLIT_THRESHOLD;
-  const written: string[] = [mainFile];
+  const files = new Map<string, string>();
   const version = String(ns.declaration.version);
   const imports: string[] = [];
   let sourcesText: string;
 
   if (split) {
     const subDir = path.join(outDir, camel);
-    fs.mkdirSync(subDir, { recursive: true });
     const entries: string[] = [];
     for (const source of sourceNames) {
       const file = path.join(subDir, `${camelName(source)}.ts`);
@@ -337,8 +338,7 @@ function emitNamespace(
         `export const ${camelName(source)}: SchemaSource = ${expanded(ns.sources[source]!, "")};`,
         "",
       ].join("\n");
-      fs.writeFileSync(file, text);
-      written.push(file);
+      files.set(file, text);
       imports.push(`import { ${camelName(source)} } from "${importPath(mainFile, file)}";`);
       entries.push(`  ${propName(source)}: ${camelName(source)},`);
     }
@@ -360,48 +360,64 @@ function emitNamespace(
     "};",
     "",
   ].join("\n");
-  fs.writeFileSync(mainFile, text);
-  return written;
+  files.set(mainFile, text);
+  return files;
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Main
-// ---------------------------------------------------------------------------------------------------------
+/** Formats TypeScript files as the project's biome settings say, through stdin (nothing is written). */
+export function formatWithBiome(files: ReadonlyMap<string, string>, repoRoot: string): Map<string, string> {
+  const biome = path.join(repoRoot, "node_modules/.bin/biome");
+  return new Map(
+    [...files].map(([file, text]) => [
+      file,
+      execFileSync(biome, ["check", "--write", `--stdin-file-path=${path.relative(repoRoot, file)}`], {
+        cwd: repoRoot,
+        input: text,
+        encoding: "utf8",
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ]),
+  );
+}
 
-async function main(argv: string[]): Promise<void> {
-  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-  let schemaDir: string | undefined;
-  let outDir = path.join(repoRoot, "src/nwb/schema/namespaces");
-  let only: string[] | undefined;
-  let exportName: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--out") outDir = path.resolve(argv[++i] ?? "");
-    else if (arg === "--only") only = (argv[++i] ?? "").split(",").filter((s) => s.length > 0);
-    else if (arg === "--name") exportName = argv[++i];
-    else if (!arg.startsWith("--") && schemaDir === undefined) schemaDir = path.resolve(arg);
-    else throw new Error(`unexpected argument ${arg}`);
-  }
-  if (schemaDir === undefined) {
-    throw new Error(
-      "usage: npx tsx scripts/generateSchema.ts <schema-dir | file.nwb> [--out <dir>] [--only ns1,ns2] [--name id]",
-    );
-  }
+/**
+ * Every namespace we carry and where it comes from, relative to the shared folder beside the repository
+ * (`../shared`): `--all` regenerates them all, and the staleness test compares the result with what is committed.
+ */
+export const SCHEMA_INPUTS: readonly { input: string; only?: readonly string[]; out: string }[] = [
+  { input: "nwb-schema/hdmf-common/1.8.0", out: "src/nwb/schema/namespaces" },
+  { input: "nwb-schema/core/2.7.0", out: "src/nwb/schema/namespaces" },
+  {
+    input: "testdata/deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
+    only: ["ndx-pose"],
+    out: "src/nwb/schema/extensions",
+  },
+  { input: "nwb-schema/extensions/ndx-sound/0.2.3", out: "src/nwb/schema/extensions" },
+  { input: "nwb-schema/extensions/ndx-events/0.4.0", out: "src/nwb/schema/extensions" },
+];
+
+/**
+ * The formatted modules of the namespaces under `input` (a schema folder or an NWB file), with the doc strings
+ * carried over from the modules already in `outDir`; plus the number of docs still missing.
+ */
+export async function renderSchema(
+  input: string,
+  outDir: string,
+  repoRoot: string,
+  options: { only?: readonly string[]; exportName?: string } = {},
+): Promise<{ files: Map<string, string>; todo: number }> {
   const specFile = path.join(repoRoot, "src/nwb/schema/spec.ts");
-  const namespaces = schemaDir.endsWith(".nwb")
-    ? await loadCachedNamespaces(schemaDir)
-    : loadNamespaces(schemaDir);
-  const selected = only ?? [...namespaces.keys()];
-  if (exportName !== undefined && selected.length !== 1)
+  const namespaces = input.endsWith(".nwb") ? await loadCachedNamespaces(input) : loadNamespaces(input);
+  const selected = options.only ?? [...namespaces.keys()];
+  if (options.exportName !== undefined && selected.length !== 1) {
     throw new Error("--name needs exactly one namespace");
-  fs.mkdirSync(outDir, { recursive: true });
-
-  const written: string[] = [];
+  }
+  const files = new Map<string, string>();
   let todo = 0;
   for (const nsName of selected) {
     const ns = namespaces.get(nsName);
-    if (ns === undefined) throw new Error(`namespace ${nsName} not found under ${schemaDir}`);
-    const camel = exportName ?? camelName(nsName);
+    if (ns === undefined) throw new Error(`namespace ${nsName} not found in ${input}`);
+    const camel = options.exportName ?? camelName(nsName);
     const existing = await loadExistingDocs(nsName, camel, path.join(outDir, `${camel}.ts`));
     const used = new Set<string>();
     forEachDoc(nsName, ns, (location, holder, key) => {
@@ -414,16 +430,63 @@ async function main(argv: string[]): Promise<void> {
       if (!used.has(location))
         console.warn(`[${nsName}] dropped doc of a location no longer in the schema: ${location}`);
     }
-    written.push(...emitNamespace(nsName, camel, ns, outDir, specFile));
+    for (const [file, text] of renderNamespace(nsName, camel, ns, outDir, specFile)) files.set(file, text);
   }
-  execFileSync(
-    path.join(repoRoot, "node_modules/.bin/biome"),
-    ["check", "--write", "--diagnostic-level=error", ...written],
-    {
-      stdio: "inherit",
-    },
-  );
-  console.log(`wrote ${written.length} files for ${selected.join(", ")}`);
+  return { files: formatWithBiome(files, repoRoot), todo };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Main
+// ---------------------------------------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<void> {
+  const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+  let schemaDir: string | undefined;
+  let outDir = path.join(repoRoot, "src/nwb/schema/namespaces");
+  let only: string[] | undefined;
+  let exportName: string | undefined;
+  let all = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--out") outDir = path.resolve(argv[++i] ?? "");
+    else if (arg === "--only") only = (argv[++i] ?? "").split(",").filter((s) => s.length > 0);
+    else if (arg === "--name") exportName = argv[++i];
+    else if (arg === "--all") all = true;
+    else if (!arg.startsWith("--") && schemaDir === undefined) schemaDir = path.resolve(arg);
+    else throw new Error(`unexpected argument ${arg}`);
+  }
+  const jobs = all
+    ? SCHEMA_INPUTS.map((entry) => ({
+        input: path.resolve(repoRoot, "..", "shared", entry.input),
+        out: path.join(repoRoot, entry.out),
+        options: entry.only ? { only: entry.only } : {},
+      }))
+    : schemaDir === undefined
+      ? undefined
+      : [
+          {
+            input: schemaDir,
+            out: outDir,
+            options: { ...(only ? { only } : {}), ...(exportName ? { exportName } : {}) },
+          },
+        ];
+  if (jobs === undefined) {
+    throw new Error(
+      "usage: npx tsx scripts/generateSchema.ts (--all | <schema-dir | file.nwb> [--out <dir>] [--only ns1,ns2] [--name id])",
+    );
+  }
+  let count = 0;
+  let todo = 0;
+  for (const job of jobs) {
+    const rendered = await renderSchema(job.input, job.out, repoRoot, job.options);
+    for (const [file, text] of rendered.files) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+    }
+    count += rendered.files.size;
+    todo += rendered.todo;
+  }
+  console.log(`wrote ${count} files`);
   if (todo > 0) console.warn(`${todo} doc strings still need a description (search for "${TODO_PREFIX}")`);
 }
 

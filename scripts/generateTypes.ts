@@ -11,7 +11,6 @@
  * `--check` writes nothing and exits with status 1 when a file differs (the staleness test runs the same
  * comparison). Regenerate after regenerating the schema (scripts/generateSchema.ts).
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,6 +29,7 @@ import {
 } from "../src/nwb/schema/spec.js";
 import type { ColumnDefinition, FieldDefinition, TypeDefinition } from "../src/nwb/types/definition.js";
 import { storageDtypeOf } from "../src/nwb/write/dtypes.js";
+import { formatWithBiome } from "./generateSchema.js";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(REPO, "src/nwb/types");
@@ -475,7 +475,10 @@ function emitClasses(
     else parentOptions = d.kind === "dataset" ? "DatasetTypeOptions" : "GroupTypeOptions";
     if (!d.baseName || typeName === "TimeSeries") runtime.add(parentOptions);
     const inherited = optionKeysOf(d.baseName, definitions, lineage);
-    const overridden = fields.map((f) => f.key).filter((k) => inherited.has(k));
+    // overridden fields are declared again; fixed ones (the writer's) are left out
+    const overridden = [...fields, ...d.ownFields.filter((f) => f.value !== undefined)]
+      .map((f) => f.key)
+      .filter((k) => inherited.has(k));
     const fixedUnit = timeSeries
       ? d.ownFields.find((f) => f.key === "data__unit" && f.value !== undefined)
       : undefined;
@@ -504,7 +507,8 @@ function emitClasses(
         if (type.includes(t)) nodeTypes.add(t);
       }
       const notes = [shapeNote(f.shape, f.dims), dtypeNote(f)].filter((n): n is string => n !== undefined);
-      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset") notes.unshift(`A ${f.targetType}.`);
+      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset")
+        notes.unshift(`Type: ${f.targetType}.`);
       members.push(
         `  /** ${docText(f.doc, notes)} */`,
         `  readonly ${f.key}${f.required ? "" : "?"}: ${type};`,
@@ -569,22 +573,10 @@ export function generateAll(): Map<string, string> {
     files.set(`src/nwb/types/${camel}Definitions.ts`, emitDefinitions(name, ordered, definitions, moduleOf));
     files.set(`src/nwb/types/${camel}.ts`, emitClasses(name, ordered, definitions, moduleOf, lineageOf));
   }
-  return formatted(files);
-}
-
-/** Formats each file as the project's biome settings say (through stdin, so nothing is written here). */
-function formatted(files: Map<string, string>): Map<string, string> {
-  const biome = path.join(REPO, "node_modules/.bin/biome");
   return new Map(
-    [...files].map(([rel, text]) => [
-      rel,
-      execFileSync(biome, ["check", "--write", `--stdin-file-path=${rel}`], {
-        cwd: REPO,
-        input: text,
-        encoding: "utf8",
-        maxBuffer: 64 * 1024 * 1024,
-      }),
-    ]),
+    [...formatWithBiome(new Map([...files].map(([rel, text]) => [path.join(REPO, rel), text])), REPO)].map(
+      ([file, text]) => [path.relative(REPO, file), text],
+    ),
   );
 }
 

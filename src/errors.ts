@@ -12,6 +12,7 @@ export type NeuroconvErrorName =
   | "SourceDataError"
   | "MetadataValidationError"
   | "SourceArgumentsError"
+  | "MissingDependencyError"
   | "SpecificationError";
 
 /** Base of every error this package throws on bad input. */
@@ -158,4 +159,15 @@ export function isNeuroconvError<N extends NeuroconvErrorName>(
     typeof (error as NeuroconvError).name === "string" &&
     (name === undefined ? error instanceof NeuroconvError : error.name === name)
   );
+}
+
+/** A program or library the operation needs is not installed (e.g. ffmpeg to decode video frames). */
+export class MissingDependencyError extends NeuroconvError {
+  override readonly name = "MissingDependencyError" as const;
+  constructor(
+    readonly dependency: string,
+    reason: string,
+  ) {
+    super(`${dependency} is needed: ${reason}`);
+  }
 }

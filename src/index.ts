@@ -50,6 +50,11 @@ export {
   NWBConverter,
 } from "./conversion/converter.js";
 export {
+  MultiStreamRecordingInterface,
+  pickStreams,
+  type RecordingStream,
+} from "./conversion/ecephys/multiStream.js";
+export {
   addRecordingToNwbfile,
   type ChannelProperty,
   type Recording,
@@ -70,6 +75,16 @@ export {
   type Sorting,
 } from "./conversion/ecephys/sorting.js";
 export {
+  addIcephysRepetitions,
+  addIcephysSequence,
+  type ClampMode,
+  type IcephysElectrodeDefaults,
+  type IcephysRecording,
+  type IcephysSequence,
+  type IcephysWriteOptions,
+  type PatchClampData,
+} from "./conversion/icephys/icephys.js";
+export {
   BaseDataInterface,
   type DataInterfaceClass,
   StandardConversionOptionsSchema,
@@ -87,22 +102,30 @@ export {
   type MetadataReport,
   validateMetadataAgainst,
 } from "./conversion/metadata/validate.js";
+export { BaseImagingInterface, type ImagingDescription } from "./conversion/ophys/imagingInterface.js";
 export {
   addImagingToNwbfile,
   addSegmentationToNwbfile,
   type Imaging,
+  type PixelMask,
   type Segmentation,
 } from "./conversion/ophys/ophys.js";
+export { BaseSegmentationInterface } from "./conversion/ophys/segmentationInterface.js";
 export {
   type AnalogChannel,
   type AnalogSignal,
   addAnalogChannelsToNwbfile,
   addAnalogToNwbfile,
+  addEventsToNwbfile,
   addTtlLineToNwbfile,
+  type CodedEvents,
   type TtlLine,
+  ttlLinesFromWords,
 } from "./conversion/signals.js";
 export { BaseTemporalInterface } from "./conversion/temporal.js";
 export {
+  type ClockSegment,
+  segmentedTiming,
   type Timing,
   timeAt,
   timestampsOf,
@@ -115,8 +138,45 @@ export {
   warnFallbacks,
   withWarningHandler,
 } from "./conversion/warnings.js";
-
+// Pose estimation and audio readers
+export {
+  type DeepLabCutConfig,
+  type DeepLabCutOutput,
+  type DeepLabCutTrack,
+  readDeepLabCutConfig,
+  readDeepLabCutCsv,
+  readDeepLabCutH5,
+  readDeepLabCutOutput,
+} from "./formats/deeplabcut/index.js";
+export {
+  analyzeFrameTiming,
+  decodedFrames,
+  type FrameGap,
+  type FrameTiming,
+  findFfmpeg,
+  readVideoIndex,
+  VIDEO_SUFFIXES,
+  type VideoIndex,
+} from "./formats/video/index.js";
+export { readWavHeader, type WavHeader, wavSamples } from "./formats/wav/index.js";
 // ---- Interfaces, one block per format (add a new format's exports as its own block, before the registry) ----
+// Axon ABF
+export {
+  AbfInterface,
+  AxonIntracellularConverter,
+  type AxonIntracellularFilesSource,
+  AxonIntracellularFilesSourceSchema,
+  AxonIntracellularInterface,
+  type AxonIntracellularSource,
+  AxonIntracellularSourceSchema,
+} from "./interfaces/abf/abfInterfaces.js";
+// Audio (WAV)
+export {
+  type AudioConversionOptions,
+  AudioInterface,
+  type AudioSource,
+  AudioSourceSchema,
+} from "./interfaces/audio/audioInterface.js";
 // Blackrock
 export {
   BlackrockRecordingInterface,
@@ -126,6 +186,21 @@ export {
   type BlackrockSortingSource,
   BlackrockSortingSourceSchema,
 } from "./interfaces/blackrock/blackrockInterfaces.js";
+// Bruker PrairieView
+export {
+  BrukerTiffConverter,
+  type BrukerTiffConverterSource,
+  BrukerTiffConverterSourceSchema,
+  BrukerTiffImagingInterface,
+  type BrukerTiffSource,
+  BrukerTiffSourceSchema,
+} from "./interfaces/bruker/brukerInterfaces.js";
+// DeepLabCut
+export {
+  DeepLabCutInterface,
+  type DeepLabCutSource,
+  DeepLabCutSourceSchema,
+} from "./interfaces/deeplabcut/deepLabCutInterface.js";
 // Intan
 export {
   IntanAnalogInterface,
@@ -135,6 +210,21 @@ export {
   type IntanSource,
   IntanSourceSchema,
 } from "./interfaces/intan/intanInterfaces.js";
+// Lightning Pose
+export {
+  LightningPoseDataInterface,
+  type LightningPoseSource,
+  LightningPoseSourceSchema,
+} from "./interfaces/lightningpose/lightningPoseInterface.js";
+// Neuralynx
+export {
+  NeuralynxRecordingInterface,
+  type NeuralynxRecordingSource,
+  NeuralynxRecordingSourceSchema,
+  NeuralynxSortingInterface,
+  type NeuralynxSortingSource,
+  NeuralynxSortingSourceSchema,
+} from "./interfaces/neuralynx/neuralynxInterfaces.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,
@@ -158,6 +248,18 @@ export {
   type PhySortingSource,
   PhySortingSourceSchema,
 } from "./interfaces/phy/phyInterface.js";
+// Plexon
+export {
+  Plexon2RecordingInterface,
+  type Plexon2RecordingSource,
+  Plexon2RecordingSourceSchema,
+  PlexonRecordingInterface,
+  type PlexonRecordingSource,
+  PlexonRecordingSourceSchema,
+  PlexonSortingInterface,
+  type PlexonSortingSource,
+  PlexonSortingSourceSchema,
+} from "./interfaces/plexon/plexonInterfaces.js";
 // The registry the command line lists
 export {
   type ConstructibleConversion,
@@ -166,6 +268,22 @@ export {
   pathArgumentOf,
   type RegisteredInterface,
 } from "./interfaces/registry.js";
+// ScanImage
+export {
+  ScanImageConverter,
+  type ScanImageConverterSource,
+  ScanImageConverterSourceSchema,
+  ScanImageImagingInterface,
+  type ScanImageImagingSource,
+  ScanImageImagingSourceSchema,
+  ScanImageLegacyImagingInterface,
+} from "./interfaces/scanimage/scanImageInterfaces.js";
+// Spike2
+export {
+  Spike2RecordingInterface,
+  type Spike2RecordingSource,
+  Spike2RecordingSourceSchema,
+} from "./interfaces/spike2/spike2Interface.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,
@@ -182,6 +300,31 @@ export {
   type SpikeGLXRecordingSource,
   SpikeGLXRecordingSourceSchema,
 } from "./interfaces/spikeglx/recordingInterface.js";
+// Suite2p
+export {
+  Suite2pConverter,
+  type Suite2pConverterSource,
+  Suite2pConverterSourceSchema,
+  Suite2pSegmentationInterface,
+  type Suite2pSegmentationSource,
+  Suite2pSegmentationSourceSchema,
+} from "./interfaces/suite2p/suite2pInterface.js";
+// TIFF stacks
+export {
+  TiffImagingInterface,
+  type TiffImagingSource,
+  TiffImagingSourceSchema,
+} from "./interfaces/tiff/tiffInterface.js";
+// Behaviour videos: interfaces, the container indexes (no decoding) and the ffmpeg decoder
+export {
+  ExternalVideoInterface,
+  type ExternalVideoSource,
+  ExternalVideoSourceSchema,
+  InternalVideoInterface,
+  type InternalVideoSource,
+  InternalVideoSourceSchema,
+  type VideoConversionOptions,
+} from "./interfaces/video/videoInterfaces.js";
 
 // ---- NWB files in memory: containers -------------------------------------------------------------------
 export { Container, createImage, Images, ProcessingModule, TimeSeries } from "./nwb/containers/base.js";
@@ -219,6 +362,7 @@ export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
 export {
   createRegistry,
   defaultRegistry,
+  extensionNamespaces,
   ndxEvents,
   ndxPose,
   ndxSound,
@@ -268,6 +412,7 @@ export {
   isNeuroconvError,
   type MetadataProblem,
   MetadataValidationError,
+  MissingDependencyError,
   NeuroconvError,
   type NeuroconvErrorName,
   type NWBProblem,

@@ -347,12 +347,14 @@ if (isMain()) {
   process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, availableParallelism() + 2));
   // Ctrl-C or a termination request stops the write, which removes its partial output; a second one quits
   const interrupt = new AbortController();
+  let signalCode: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupt.signal.aborted) process.exit(signal === "SIGINT" ? 130 : 143);
+    if (signalCode !== undefined) process.exit(signalCode);
+    signalCode = signal === "SIGINT" ? 130 : 143;
     interrupt.abort(new Error(`interrupted by ${signal}`));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   const code = await runCli(process.argv.slice(2), { ...defaultIO, signal: interrupt.signal });
-  process.exitCode = interrupt.signal.aborted ? 130 : code;
+  process.exitCode = signalCode ?? code;
 }

@@ -24,6 +24,8 @@ export type ScalarDtype = NumericDtype | "bool" | "utf8" | "ascii" | "objectref"
 export interface CompoundField {
   readonly name: string;
   readonly dtype: ScalarDtype;
+  /** For a fixed-size array field (read only, e.g. a PyTables values block): its shape; `dtype` is the element's. */
+  readonly shape?: readonly number[];
 }
 
 /** Element type of a dataset or attribute. */

@@ -3,7 +3,7 @@
  * completely (sync and async), the start of a file, range checks, a reusable scratch buffer, and the binary
  * search readers use on sorted on-disk values (record timestamps, recording numbers).
  */
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import { endianness } from "node:os";
 import { SourceDataError } from "../errors.js";
@@ -77,6 +77,24 @@ export function readBytesSync(path: string, position: number, length: number, wh
       done += n;
     }
     return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Runs `read(fd, path, size)` on a file opened for synchronous reading (headers and index scans) and closes
+ * it; a missing or unreadable file is a SourceDataError naming it.
+ */
+export function withOpenFile<T>(path: string, read: (fd: number, path: string, size: number) => T): T {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
+  }
+  try {
+    return read(fd, path, fstatSync(fd).size);
   } finally {
     closeSync(fd);
   }

@@ -172,6 +172,28 @@ export class InterleavedFile {
   }
 }
 
+/**
+ * Single-channel files of equal length (one file per channel: Neuralynx `.ncs`, Plexon continuous channels)
+ * as one lazy (time, channels) source.
+ */
+export function stackColumns(files: readonly InterleavedFile[]): ChunkSource {
+  const rows = files[0]?.numSamples ?? 0;
+  const dtype = files[0]?.dtype ?? "int16";
+  return {
+    dtype,
+    shape: [rows, files.length],
+    async readRows(start, end) {
+      const width = files.length;
+      const out = allocate(dtype, (end - start) * width) as unknown as Float64Array;
+      for (const [c, file] of files.entries()) {
+        const column = (await file.readRows(start, end)) as unknown as Float64Array;
+        for (let r = 0; r < end - start; r++) out[r * width + c] = column[r]!;
+      }
+      return out as unknown as TypedArray;
+    },
+  };
+}
+
 function swapBytes(buffer: Buffer, dtype: NumericDtype): void {
   const size = bytesPerElement(dtype);
   if (size === 2) buffer.swap16();

@@ -4,13 +4,19 @@
  */
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
+import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
+import { AudioInterface } from "./audio/audioInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
+import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
   IntanDigitalInterface,
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
+import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -19,9 +25,24 @@ import {
   OpenEphysRecordingInterface,
 } from "./openephys/openEphysInterfaces.js";
 import { KiloSortSortingInterface, PhySortingInterface } from "./phy/phyInterface.js";
+import {
+  Plexon2RecordingInterface,
+  PlexonRecordingInterface,
+  PlexonSortingInterface,
+} from "./plexon/plexonInterfaces.js";
+import {
+  ScanImageConverter,
+  ScanImageImagingInterface,
+  ScanImageLegacyImagingInterface,
+} from "./scanimage/scanImageInterfaces.js";
+import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
+
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
+import { Suite2pConverter, Suite2pSegmentationInterface } from "./suite2p/suite2pInterface.js";
+import { TiffImagingInterface } from "./tiff/tiffInterface.js";
+import { ExternalVideoInterface, InternalVideoInterface } from "./video/videoInterfaces.js";
 
 /** A class the command line can construct from one path argument. */
 export interface ConstructibleConversion {
@@ -60,8 +81,30 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: OpenEphysLegacyRecordingInterface, aliases: ["openephys-legacy"] },
   { cls: PhySortingInterface, aliases: ["phy"] },
   { cls: KiloSortSortingInterface, aliases: ["kilosort"] },
+  { cls: AxonIntracellularInterface, aliases: ["abf"] },
+  { cls: AxonIntracellularConverter, aliases: ["abf-files"] },
+  { cls: AbfInterface, aliases: [] },
   { cls: BlackrockRecordingInterface, aliases: ["blackrock"] },
   { cls: BlackrockSortingInterface, aliases: ["blackrock-sorting"] },
+  { cls: NeuralynxRecordingInterface, aliases: ["neuralynx"] },
+  { cls: NeuralynxSortingInterface, aliases: ["neuralynx-sorting"] },
+  { cls: PlexonRecordingInterface, aliases: ["plexon"] },
+  { cls: PlexonSortingInterface, aliases: ["plexon-sorting"] },
+  { cls: Plexon2RecordingInterface, aliases: ["plexon2"] },
+  { cls: Spike2RecordingInterface, aliases: ["spike2"] },
+  { cls: TiffImagingInterface, aliases: ["tiff"] },
+  { cls: ScanImageImagingInterface, aliases: ["scanimage"] },
+  { cls: ScanImageLegacyImagingInterface, aliases: ["scanimage-legacy"] },
+  { cls: ScanImageConverter, aliases: ["scanimage-all"] },
+  { cls: Suite2pSegmentationInterface, aliases: ["suite2p"] },
+  { cls: Suite2pConverter, aliases: ["suite2p-all"] },
+  { cls: BrukerTiffImagingInterface, aliases: ["bruker"] },
+  { cls: BrukerTiffConverter, aliases: ["bruker-all"] },
+  { cls: ExternalVideoInterface, aliases: ["video"] },
+  { cls: InternalVideoInterface, aliases: ["video-internal"] },
+  { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
+  { cls: AudioInterface, aliases: ["audio", "wav"] },
+  { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -12,6 +12,15 @@ const engines = new Map<string, StorageEngine>([
   [h5wasmEngine.name, h5wasmEngine],
 ]);
 
+/**
+ * Makes an engine available by name (`backend: "zarr"` in write options and backend configurations).
+ *
+ * @example
+ * ```ts
+ * registerStorageEngine(myZarrEngine);
+ * await configureAndWriteNwbfile(nwbfile, { nwbfilePath: "session.zarr", backend: "zarr" });
+ * ```
+ */
 export function registerStorageEngine(engine: StorageEngine): void {
   if (engines.has(engine.name))
     throw new Error(`a storage engine named '${engine.name}' is already registered`);

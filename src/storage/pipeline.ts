@@ -125,6 +125,9 @@ export async function writeChunkedRows(
     throw new RangeError(`${options.name}: block rows ${step} are not a multiple of chunk rows ${chunks[0]}`);
   }
   const size = elementSize(dtype);
+  // shuffle only moves bytes: as the first filter it is done while cutting, saving a pass over the data
+  const shuffleWhileCutting = filters[0]?.codec === "shuffle" && size > 1;
+  const remaining = shuffleWhileCutting ? filters.slice(1) : filters;
   const fetch = (start: number) => {
     const end = Math.min(rows, start + step);
     const pending = Promise.resolve().then(() => read(start, end));
@@ -144,10 +147,10 @@ export async function writeChunkedRows(
       );
     }
     const stored = asStoredArray(block, dtype);
-    for (const chunk of cutBlock(stored, start, shape, chunks)) {
+    for (const chunk of cutBlock(stored, start, shape, chunks, shuffleWhileCutting)) {
       options.signal?.throwIfAborted();
       await options.pool.run(async () => {
-        await target.writeChunk(chunk.index, await encodeChunk(chunk.bytes, size, filters));
+        await target.writeChunk(chunk.index, await encodeChunk(chunk.bytes, size, remaining));
       });
     }
     options.onBlock?.(end - start);

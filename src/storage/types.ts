@@ -25,7 +25,9 @@ export function isObjectReference(value: unknown): value is ObjectReference {
 }
 
 /** One element of a compound dataset: field name -> value. */
-export type CompoundRecord = Readonly<Record<string, number | bigint | string | ObjectReference>>;
+export type CompoundRecord = Readonly<
+  Record<string, number | bigint | string | ObjectReference | TypedArray>
+>;
 
 /**
  * In-memory values for an attribute or a whole dataset.

@@ -67,7 +67,7 @@ describe("metadata validation names the field, the value and the fix", () => {
     [{ subject_id: 42 }, "Subject.subject_id must be a string, got a number 42"],
     [
       { favourite_food: "cheese" },
-      "Subject.favourite_food is not a known field; remove it or fix its spelling (known: subject_id, sex, age, age__reference, species, date_of_birth, genotype, strain, weight, description)",
+      "Subject.favourite_food is not a known field; remove it or fix its spelling (known: age, age__reference, date_of_birth, description, genotype, sex, species, strain, subject_id, weight)",
     ],
   ])("Subject %j", (subject, expected) => {
     expect(messages({ Subject: subject as Metadata["Subject"] })).toEqual([expected]);

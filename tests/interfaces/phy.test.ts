@@ -107,7 +107,7 @@ open(os.path.join(d, "cluster_info.tsv"), "w").write("cluster_id\\tch\\tgroup\\n
       [10, 500, 1100, 20, 700].forEach((frame, i) => {
         expect(times[i]).toBeCloseTo(t0 + frame / 30000, 12);
       });
-      expect([...(file.readDataset("/units/electrodes") as Int32Array)]).toEqual([5, 200]);
+      expect([...(file.readDataset("/units/electrodes") as BigInt64Array)].map(Number)).toEqual([5, 200]);
       expect(file.datasetInfo("/general/extracellular_ephys/electrodes/id").shape).toEqual([384]);
       expect(file.readDataset("/units/quality")).toEqual(["good", "mua"]);
     } finally {

@@ -161,7 +161,8 @@ describe("SpikeGLX run folder (generated: two probes with AP and LF, and NI-DAQ)
       ]);
       expect(file.children("/general/devices")).toEqual(["NeuropixelsImec0", "NeuropixelsImec1"]);
       expect(file.datasetInfo("/general/extracellular_ephys/electrodes/id").shape).toEqual([768]);
-      const rows = (name: string) => [...(file.readDataset(`/acquisition/${name}/electrodes`) as Int32Array)];
+      const rows = (name: string) =>
+        [...(file.readDataset(`/acquisition/${name}/electrodes`) as BigInt64Array)].map(Number);
       expect(rows("ElectricalSeriesLFImec0")).toEqual(rows("ElectricalSeriesAPImec0"));
       expect(rows("ElectricalSeriesAPImec1")[0]).toBe(384);
       const ap = file.readDataset("/acquisition/ElectricalSeriesAPImec1/data", [3001, 3002]) as Int16Array;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { renderSchema, SCHEMA_INPUTS } from "../../scripts/generateSchema.js";
 import { extensionNamespaces } from "../../src/nwb/schema/extensions/index.js";
 import { builtinNamespaces } from "../../src/nwb/schema/namespaces/index.js";
 import type { Namespace } from "../../src/nwb/schema/spec.js";
@@ -161,6 +162,22 @@ describe.skipIf(!haveSchema)("NWB schema definitions", () => {
       "core",
     ]);
   });
+
+  it("is what the generator makes of the official schema today (regenerate and compare)", async () => {
+    const root = fileURLToPath(new URL("../..", import.meta.url));
+    const stale: string[] = [];
+    for (const entry of SCHEMA_INPUTS) {
+      const { files, todo } = await renderSchema(
+        path.join(schemaDir, "..", entry.input),
+        path.join(root, entry.out),
+        root,
+        entry.only ? { only: entry.only } : {},
+      );
+      expect(todo, `${entry.input}: doc strings missing`).toBe(0);
+      for (const [file, text] of files) if (fs.readFileSync(file, "utf8") !== text) stale.push(file);
+    }
+    expect(stale, "run npx tsx scripts/generateSchema.ts --all").toEqual([]);
+  }, 60_000);
 
   it("carries one origin per extension", () => {
     expect(Object.keys(extensionNamespaces).sort()).toEqual(Object.keys(extensionOrigins).sort());

@@ -99,6 +99,17 @@ describe("chunk geometry", () => {
     expect([...first]).toEqual([at(3, 0), at(3, 1), at(4, 0), at(4, 1), at(5, 0), at(5, 1)]);
   });
 
+  it("cuts straight into shuffled bytes, equal to cutting then shuffling", () => {
+    for (const block of [rows2d(0, 7, 5), Int16Array.from(rows2d(0, 7, 5), (v) => v - 3000)]) {
+      const plain = [...cutBlock(block, 0, [7, 5], [3, 2])];
+      const shuffled = [...cutBlock(block, 0, [7, 5], [3, 2], true)];
+      expect(shuffled.map((c) => c.index)).toEqual(plain.map((c) => c.index));
+      shuffled.forEach((c, i) => {
+        expect(c.bytes).toEqual(shuffleBytes(plain[i]!.bytes, block.BYTES_PER_ELEMENT));
+      });
+    }
+  });
+
   it("cuts three-dimensional blocks", () => {
     const shape = [2, 3, 4];
     const block = Int16Array.from({ length: 24 }, (_, i) => i);

@@ -21,7 +21,10 @@ export interface SortedUnit {
   readonly template?: Float32Array;
   /** Index of the unit's channel of largest amplitude among the recording's channels. */
   readonly peakChannel?: number;
-  /** Mean and standard deviation of the unit's spike waveforms in volts, one value per waveform sample. */
+  /**
+   * Mean and standard deviation of the unit's spike waveforms in volts, (samples, channels) row-major
+   * (see `Sorting.waveformShape`; one value per sample when it is not set).
+   */
   readonly waveformMean?: ArrayLike<number>;
   readonly waveformSd?: ArrayLike<number>;
 }
@@ -36,6 +39,8 @@ export interface Sorting {
   readonly templateShape?: readonly [number, number];
   /** What the templates' values mean (their units), written as the column's description. */
   readonly templateDescription?: string;
+  /** Shape (samples, channels) of every unit's `waveformMean` / `waveformSd`; default (length, 1). */
+  readonly waveformShape?: readonly [number, number];
 }
 
 const STUB_SPIKES_PER_UNIT = 10;
@@ -116,8 +121,8 @@ export function addSortingToNwbfile(
     }
     if (units.columns.has("peak_channel")) row.peak_channel = unit.peakChannel ?? -1;
     if (withWaveforms) {
-      row.waveform_mean = Float32Array.from(unit.waveformMean!);
-      row.waveform_sd = Float32Array.from(unit.waveformSd!);
+      row.waveform_mean = waveformRows(unit.waveformMean!, sorting.waveformShape);
+      row.waveform_sd = waveformRows(unit.waveformSd!, sorting.waveformShape);
     }
     units.addUnit(row as Parameters<typeof units.addUnit>[0]);
   }
@@ -169,4 +174,16 @@ export abstract class BaseSortingInterface<
       ...(this.unitElectrodes && { unitElectrodes: this.unitElectrodes }),
     });
   }
+}
+
+/** A waveform as NWB stores it: samples for one channel, (samples, channels) rows for several. */
+function waveformRows(
+  values: ArrayLike<number>,
+  shape: readonly [number, number] | undefined,
+): Float32Array | number[][] {
+  const channels = shape?.[1] ?? 1;
+  if (channels === 1) return Float32Array.from(values);
+  return Array.from({ length: shape![0] }, (_, s) =>
+    Array.from({ length: channels }, (_, c) => values[s * channels + c]!),
+  );
 }

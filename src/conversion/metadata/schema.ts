@@ -6,7 +6,21 @@
  * Each constrained field carries `invalid` (what is wrong with a bad value) and `fix` (what to write
  * instead); validation messages quote both.
  */
-import { type Static, type TProperties, Type } from "@sinclair/typebox";
+import {
+  type Static,
+  type TArray,
+  type TNumber,
+  type TProperties,
+  type TSchema,
+  type TString,
+  type TUnknown,
+  Type,
+} from "@sinclair/typebox";
+import { isNumericDtype } from "../../data/dtype.js";
+import { GENERAL_FIELDS, type GeneralTextFields } from "../../nwb/containers/file.js";
+import type { SubjectOptions } from "../../nwb/types/core.js";
+import * as coreDefinitions from "../../nwb/types/coreDefinitions.js";
+import { type FieldDefinition, fieldOf, fieldsOf, isListOnly } from "../../nwb/types/definition.js";
 
 /** ISO 8601 duration, e.g. P30D, P2Y6M, PT12H. */
 const DURATION = String.raw`P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?`;
@@ -26,68 +40,85 @@ const datetime = (description: string) =>
     fix: "write e.g. 2024-03-01T10:00:00-08:00",
   });
 
+/**
+ * The TypeBox schema type of a metadata value with the TypeScript type `V` (text and date-times, lists of text,
+ * numbers); metadata hold date-times as ISO 8601 text.
+ */
+type SchemaOf<V> = [NonNullable<V>] extends [string | Date]
+  ? TString
+  : [NonNullable<V>] extends [number]
+    ? TNumber
+    : NonNullable<V> extends string | readonly string[]
+      ? TArray<TString>
+      : TUnknown;
+
+/** Metadata schemas of fields whose options type is `T`, keyed like it. */
+type SchemasOf<T> = { -readonly [K in keyof T]-?: SchemaOf<T[K]> };
+
+/** The metadata schema of one field of a generated NWB type: its value type and its doc. */
+function fieldSchema(field: FieldDefinition): TSchema {
+  const description = field.doc;
+  if (field.datetime) return datetime(description);
+  if (field.dtype === "utf8" || field.dtype === "ascii") {
+    return isListOnly(field.shape) ? texts(description) : text(description);
+  }
+  if (isNumericDtype(field.dtype) && field.shape === undefined) return Type.Number({ description });
+  return Type.Unknown({ description });
+}
+
+/** Schemas of the given fields, keyed by option key. */
+const fieldSchemas = <T>(fields: readonly FieldDefinition[]) =>
+  Object.fromEntries(fields.map((f) => [f.key.replace(/^general__/, ""), fieldSchema(f)])) as SchemasOf<T>;
+
+const nwbfileDoc = (key: string) => fieldOf(coreDefinitions.NWBFile, key).doc;
+
 export const NWBFileMetadataSchema = Type.Object(
   {
-    session_start_time: datetime(
-      "Start of the session, ISO 8601 with a UTC offset (e.g. 2024-03-01T10:00:00-08:00); a Date is accepted too.",
+    session_start_time: datetime(`${nwbfileDoc("session_start_time")} A Date is accepted too.`),
+    session_description: text(nwbfileDoc("session_description")),
+    identifier: text(`${nwbfileDoc("identifier")} A new UUID when omitted.`),
+    ...fieldSchemas<GeneralTextFields>(GENERAL_FIELDS),
+    source_script_file_name: text(nwbfileDoc("general__source_script__file_name")),
+    timestamps_reference_time: datetime(
+      `${nwbfileDoc("timestamps_reference_time")} session_start_time when omitted.`,
     ),
-    session_description: text("What was done in this session."),
-    identifier: text("Unique identifier of the file; a new UUID when omitted."),
-    session_id: text("Lab's identifier of the session."),
-    experiment_description: text("What the experiment was about."),
-    experimenter: texts('Who did the experiment, as "Last, First".'),
-    lab: text("Lab where the experiment was done."),
-    institution: text("Institution where the experiment was done."),
-    keywords: texts("Terms to search the dataset by."),
-    related_publications: texts("DOIs or URLs of publications about this data."),
-    protocol: text("Experimental protocol (e.g. IACUC number)."),
-    surgery: text("Surgical procedures."),
-    pharmacology: text("Drugs given and how."),
-    virus: text("Viruses injected (name, titer, volume, location)."),
-    notes: text("Anything else worth noting."),
-    data_collection: text("How the data were collected."),
-    stimulus: text("Stimuli presented."),
-    slices: text("Slice preparation, for in vitro work."),
-    source_script: text("Code that produced the file."),
-    source_script_file_name: text("File name of source_script."),
-    timestamps_reference_time: datetime("Zero of every timestamp; session_start_time when omitted."),
   },
   { additionalProperties: false, description: "Fields of the NWB file itself (/ and /general)." },
 );
 
+const SUBJECT_FIELDS = fieldsOf(coreDefinitions.Subject);
+const subjectDoc = (key: string) => fieldOf(coreDefinitions.Subject, key).doc;
+
+/** Subject fields from the schema; the values NWB best practice and DANDI constrain are refined by hand. */
 export const SubjectMetadataSchema = Type.Object(
   {
-    subject_id: text("Identifier of the subject, unique within the lab."),
+    ...fieldSchemas<Omit<SubjectOptions, "name">>(SUBJECT_FIELDS),
     sex: Type.Union([Type.Literal("M"), Type.Literal("F"), Type.Literal("U"), Type.Literal("O")], {
-      description: "M (male), F (female), U (unknown) or O (other).",
+      description: `${subjectDoc("sex")} M (male), F (female), U (unknown) or O (other).`,
       invalid: "is not one of M, F, U, O",
       fix: "write M, F, U (unknown) or O (other)",
     }),
     age: Type.String({
-      description: "Age as an ISO 8601 duration (P30D) or a range (P30D/P35D).",
+      description: `${subjectDoc("age")} An ISO 8601 duration (P30D) or a range (P30D/P35D).`,
       pattern: AGE_PATTERN,
       invalid: "is not an ISO 8601 duration",
       fix: "write P30D (30 days), P10W or P2Y, or a range such as P30D/P35D",
     }),
     age__reference: Type.Union([Type.Literal("birth"), Type.Literal("gestational")], {
-      description: "What the age counts from.",
+      description: subjectDoc("age__reference"),
       invalid: "is not birth or gestational",
       fix: "write birth or gestational",
     }),
     species: Type.String({
-      description: "Latin binomial (Mus musculus) or NCBI taxonomy URL.",
+      description: `${subjectDoc("species")} Latin binomial (Mus musculus) or NCBI taxonomy URL.`,
       pattern: SPECIES_PATTERN,
       invalid: "is not a Latin binomial or an NCBI taxonomy URL",
       fix: "write e.g. Mus musculus, or http://purl.obolibrary.org/obo/NCBITaxon_10090",
     }),
-    date_of_birth: datetime("Date of birth, ISO 8601."),
-    genotype: text("Genotype, e.g. Sst-IRES-Cre/wt."),
-    strain: text("Strain, e.g. C57BL/6J."),
     weight: Type.String({
-      description: 'Weight with its unit, e.g. "0.02 kg".',
+      description: `${subjectDoc("weight")} With its unit, e.g. "0.02 kg".`,
       fix: 'write e.g. "0.02 kg"',
     }),
-    description: text("Anything else about the subject."),
   },
   { additionalProperties: false, description: "The subject (DANDI needs subject_id, sex, species and age)." },
 );
@@ -99,12 +130,18 @@ const named = <T extends TProperties>(description: string, extra: T) =>
     ...extra,
   });
 
-export const DeviceMetadataSchema = named("What the device is.", {
-  manufacturer: Type.Optional(text("Who made it.")),
+const deviceField = (key: string) => fieldOf(coreDefinitions.Device, key);
+
+/** A device: its fields from the schema. */
+export const DeviceMetadataSchema = named(deviceField("description").doc, {
+  manufacturer: Type.Optional(fieldSchema(deviceField("manufacturer")) as TString),
 });
 
-export const ElectrodeGroupMetadataSchema = named("What the group is (a shank, a tetrode).", {
-  location: Type.Optional(text("Brain area, preferably from an atlas ontology.")),
+const groupField = (key: string) => fieldOf(coreDefinitions.ElectrodeGroup, key);
+
+/** An electrode group: its fields from the schema; the device is named, as NeuroConv's metadata does. */
+export const ElectrodeGroupMetadataSchema = named(groupField("description").doc, {
+  location: Type.Optional(fieldSchema(groupField("location")) as TString),
   device: Type.Optional(text("Name of the Device (an entry of Ecephys.Device).")),
 });
 
@@ -180,6 +217,44 @@ export const OphysMetadataSchema = Type.Object(
   { description: "Optical physiology: devices, imaging planes, movies, segmentation." },
 );
 
+export const IcephysMetadataSchema = Type.Object(
+  {
+    Device: Type.Optional(
+      Type.Array(DeviceMetadataSchema, { description: "The amplifier (first entry used)." }),
+    ),
+    IntracellularElectrodes: Type.Optional(
+      Type.Array(
+        named("What the electrode is (e.g. patch pipette, whole-cell).", {
+          cell_id: Type.Optional(text("Identifier of the patched cell.")),
+          slice: Type.Optional(text("The slice the cell is in.")),
+          location: Type.Optional(text("Brain area, preferably from an atlas ontology.")),
+          resistance: Type.Optional(text('Pipette resistance, e.g. "5 MOhm".')),
+          seal: Type.Optional(text('Seal resistance, e.g. "2 GOhm".')),
+          filtering: Type.Optional(text("Filtering applied to the recording.")),
+          initial_access_resistance: Type.Optional(text("Access resistance at break-in.")),
+        }),
+        { description: "Electrodes, matched by name (electrode-0 for the first input channel, ...)." },
+      ),
+    ),
+    SequentialRecordings: Type.Optional(
+      Type.Array(
+        Type.Object({
+          file: text("Source file name (e.g. cell1_0003.abf) of the protocol run."),
+          stimulus_type: Type.Optional(text("What the protocol does; default: the protocol name.")),
+          repetition: Type.Optional(
+            Type.Integer({ minimum: 0, description: "Runs with the same number form one repetition." }),
+          ),
+          condition: Type.Optional(text("Experimental condition the repetition belongs to.")),
+        }),
+        {
+          description: "How protocol runs (files) are grouped into repetitions and experimental conditions.",
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: "Intracellular electrophysiology (patch clamp)." },
+);
+
 const looseSection = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
 
 export const MetadataSchema = Type.Object(
@@ -189,7 +264,7 @@ export const MetadataSchema = Type.Object(
     Ecephys: Type.Optional(EcephysMetadataSchema),
     Ophys: Type.Optional(OphysMetadataSchema),
     Behavior: Type.Optional(looseSection("Behavior.")),
-    Icephys: Type.Optional(looseSection("Intracellular electrophysiology.")),
+    Icephys: Type.Optional(IcephysMetadataSchema),
   },
   { additionalProperties: false },
 );
@@ -201,6 +276,7 @@ export type ElectrodeGroupMetadata = Static<typeof ElectrodeGroupMetadataSchema>
 export type ColumnMetadata = Static<typeof ColumnMetadataSchema>;
 export type SeriesMetadata = Static<typeof SeriesMetadataSchema>;
 export type OphysMetadata = Static<typeof OphysMetadataSchema>;
+export type IcephysMetadata = Static<typeof IcephysMetadataSchema>;
 
 /** Metadata as `getMetadata()` returns it and conversions take it. Date objects are accepted for datetimes. */
 export interface Metadata {
@@ -220,5 +296,5 @@ export interface Metadata {
   };
   Ophys?: OphysMetadata;
   Behavior?: Record<string, unknown>;
-  Icephys?: Record<string, unknown>;
+  Icephys?: IcephysMetadata;
 }

@@ -2,9 +2,10 @@
  * Writing imaging movies and segmentation results (ROIs and their traces) from the `Ophys` metadata.
  */
 import { type ChunkSource, firstRows } from "../../data/lazy.js";
+import { createImage, Images } from "../../nwb/containers/base.js";
 import { Device } from "../../nwb/containers/ecephys.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
-import { GroupNode } from "../../nwb/containers/node.js";
+import { GroupNode, ndarray } from "../../nwb/containers/node.js";
 import {
   Fluorescence,
   ImageSegmentation,
@@ -71,15 +72,23 @@ export function addImagingToNwbfile(
   nwbfile: NWBFile,
   imaging: Imaging,
   metadata: Metadata,
-  options: { seriesType?: PhotonSeriesType; timing: Timing; stubTest?: boolean },
+  options: {
+    seriesType?: PhotonSeriesType;
+    /** The metadata entry (by name) that describes this series, when there are several; default the first. */
+    seriesName?: string;
+    timing: Timing;
+    stubTest?: boolean;
+  },
 ): TwoPhotonSeries {
   const seriesType = options.seriesType ?? "TwoPhotonSeries";
-  const entry = ophysOf(metadata)[seriesType]?.[0];
+  const entries = ophysOf(metadata)[seriesType];
+  const entry =
+    options.seriesName === undefined ? entries?.[0] : entries?.find((e) => e.name === options.seriesName);
   const planeName = entry?.imaging_plane ?? ophysOf(metadata).ImagingPlane?.[0]?.name ?? "ImagingPlane";
   const stub = options.stubTest ? STUB_FRAMES : undefined;
   const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
   const seriesOptions = {
-    name: entry?.name ?? seriesType,
+    name: entry?.name ?? options.seriesName ?? seriesType,
     description: entry?.description ?? PLACEHOLDER_DESCRIPTION,
     unit: entry?.unit ?? "n.a.",
     data: stub ? firstRows(imaging.data, stub) : imaging.data,
@@ -93,15 +102,28 @@ export function addImagingToNwbfile(
   return nwbfile.addAcquisition(series);
 }
 
-/** ROIs with dense masks and their traces, as a format reader offers them. */
+/** One ROI as the pixels it covers: column (x), row (y) and weight of each. */
+export interface PixelMask {
+  readonly x: ArrayLike<number>;
+  readonly y: ArrayLike<number>;
+  readonly weight: ArrayLike<number>;
+}
+
+/** ROIs with their masks and traces, as a format reader offers them. */
 export interface Segmentation {
   readonly samplingRate: number;
-  /** One mask per ROI, (rows, columns) row-major. */
-  readonly imageMasks: readonly Float32Array[];
+  /** Image size, (x, y) = (columns, rows) of the imaged frame. */
   readonly imageShape: readonly [number, number];
+  /** Dense masks, one per ROI, (x, y) row-major; or, for large frames, {@link pixelMasks}. */
+  readonly imageMasks?: readonly Float32Array[];
+  readonly pixelMasks?: readonly PixelMask[];
   readonly roiIds: readonly (number | string)[];
   /** Traces, (time, rois), keyed by kind: raw, neuropil, deconvolved, dff. */
   readonly traces: Readonly<Record<string, ChunkSource>>;
+  /** Whether each ROI was classified as a cell (written as Accepted and Rejected columns). */
+  readonly accepted?: readonly boolean[];
+  /** Summary images by name (mean, correlation, max, ...), each (x, y) row-major. */
+  readonly images?: Readonly<Record<string, Float32Array>>;
 }
 
 const TRACE_NAMES: Record<string, string> = {
@@ -116,25 +138,74 @@ export function addSegmentationToNwbfile(
   nwbfile: NWBFile,
   segmentation: Segmentation,
   metadata: Metadata,
-  options: { timing: Timing; stubTest?: boolean },
+  options: {
+    timing: Timing;
+    stubTest?: boolean;
+    /** Added to the default names (plane segmentation, traces, images) when several planes share a file. */
+    nameSuffix?: string;
+  },
 ): PlaneSegmentation {
   const ophys = ophysOf(metadata);
-  const planeEntry = ophys.ImageSegmentation?.plane_segmentations[0];
+  const suffix = options.nameSuffix ?? "";
+  const planeEntry = suffix
+    ? ophys.ImageSegmentation?.plane_segmentations.find((p) => p.name === `PlaneSegmentation${suffix}`)
+    : ophys.ImageSegmentation?.plane_segmentations[0];
   const planeName = planeEntry?.imaging_plane ?? ophys.ImagingPlane?.[0]?.name ?? "ImagingPlane";
   const module = nwbfile.createProcessingModule("ophys", "processed optical physiology data");
   const rois = new PlaneSegmentation({
-    name: planeEntry?.name ?? "PlaneSegmentation",
+    name: planeEntry?.name ?? `PlaneSegmentation${suffix}`,
     description: planeEntry?.description ?? PLACEHOLDER_DESCRIPTION,
     imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
   });
   rois.addColumn({ name: "roi_name", description: "identifier of the ROI in the source", dtype: "utf8" });
-  const [rows, columns] = segmentation.imageShape;
-  segmentation.imageMasks.forEach((mask, i) => {
-    const image = Array.from({ length: rows }, (_, r) =>
-      Array.from(mask.subarray(r * columns, (r + 1) * columns)),
-    );
-    rois.addRoi({ image_mask: image, roi_name: String(segmentation.roiIds[i]) });
+  const [width, height] = segmentation.imageShape;
+  const accepted = segmentation.accepted;
+  if (accepted) {
+    rois.addColumn({
+      name: "Accepted",
+      description: "1 if the ROI was classified as a cell, else 0",
+      dtype: "uint8",
+    });
+    rois.addColumn({
+      name: "Rejected",
+      description: "1 if the ROI was rejected as a cell, else 0",
+      dtype: "uint8",
+    });
+  }
+  segmentation.roiIds.forEach((id, i) => {
+    const pixels = segmentation.pixelMasks?.[i];
+    const dense = segmentation.imageMasks?.[i];
+    const mask = pixels
+      ? {
+          pixel_mask: Array.from(pixels.x, (x, p) => ({ x, y: pixels.y[p]!, weight: pixels.weight[p]! })),
+        }
+      : {
+          image_mask: Array.from({ length: width }, (_, x) =>
+            Array.from(dense!.subarray(x * height, (x + 1) * height)),
+          ),
+        };
+    rois.addRoi({
+      ...mask,
+      roi_name: String(id),
+      ...(accepted && { Accepted: accepted[i] ? 1 : 0, Rejected: accepted[i] ? 0 : 1 }),
+    });
   });
+  const images = Object.entries(segmentation.images ?? {});
+  if (images.length > 0) {
+    module.add(
+      new Images(
+        `SegmentationImages${suffix}`,
+        `summary images of ${rois.name}`,
+        images.map(([name, pixels]) =>
+          createImage({
+            name,
+            data: ndarray(pixels, [width, height]),
+            description: `${name} image of the segmentation, (x, y)`,
+          }),
+        ),
+      ),
+    );
+  }
   const segmentationName = ophys.ImageSegmentation?.name ?? "ImageSegmentation";
   let container = module.get(segmentationName);
   if (!(container instanceof GroupNode)) container = module.add(new ImageSegmentation([], segmentationName));
@@ -145,7 +216,7 @@ export function addSegmentationToNwbfile(
   const fluorescence: RoiResponseSeries[] = [];
   const dff: RoiResponseSeries[] = [];
   for (const [kind, source] of Object.entries(segmentation.traces)) {
-    const name = TRACE_NAMES[kind] ?? kind;
+    const name = `${TRACE_NAMES[kind] ?? kind}${suffix}`;
     const series = new RoiResponseSeries({
       name,
       description: `${kind} traces of ${rois.name}`,

@@ -13,9 +13,8 @@
  * uint16 value), electrode ids = spike (uint8 unit class: 0 unsorted, 1-16 sorted units, 255 noise; then the
  * waveform), 0xFFFF = comment (uint8 char set, flag, uint32 data, text).
  */
-import { closeSync, fstatSync, openSync } from "node:fs";
 import { SourceDataError } from "../../errors.js";
-import { readFullySync } from "../binary.js";
+import { readFullySync, withOpenFile } from "../binary.js";
 import { type BlackrockSpec, defaultLabel, systemTime } from "./nsx.js";
 
 export interface NevElectrode {
@@ -77,21 +76,10 @@ function text(bytes: Buffer, encoding: BufferEncoding = "latin1"): string {
 
 /** Reads a NEV file: headers, then every packet in blocks of a few MB (spike statistics are accumulated). */
 export function readNevFile(path: string): NevFile {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-  try {
-    return parse(fd, path);
-  } finally {
-    closeSync(fd);
-  }
+  return withOpenFile(path, parse);
 }
 
-function parse(fd: number, path: string): NevFile {
-  const size = fstatSync(fd).size;
+function parse(fd: number, path: string, size: number): NevFile {
   if (size < BASIC_HEADER_BYTES) {
     throw new SourceDataError(
       path,

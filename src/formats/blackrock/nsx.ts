@@ -70,8 +70,9 @@ function text(bytes: Buffer): string {
 }
 
 /** SYSTEMTIME (year, month, weekday, day, hour, minute, second, millisecond) as ISO 8601 (no zone). */
-export function systemTime(bytes: Buffer, offset: number): string | undefined {
-  const f = Array.from({ length: 8 }, (_, i) => bytes.readUInt16LE(offset + 2 * i));
+export function systemTime(bytes: Uint8Array, offset: number): string | undefined {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const f = Array.from({ length: 8 }, (_, i) => view.getUint16(offset + 2 * i, true));
   const [year, month, , day, hour, minute, second, ms] = f as [number, ...number[]];
   if (year === 0 || month === 0 || day === 0) return undefined;
   const p = (n: number | undefined, w = 2) => String(n).padStart(w, "0");

@@ -34,6 +34,7 @@ function utc(timeOrigin: string | undefined): string | undefined {
   return timeOrigin === undefined ? undefined : `${timeOrigin}+00:00`;
 }
 
+/** The source arguments of {@link BlackrockRecordingInterface}, as a JSON schema. */
 export const BlackrockRecordingSourceSchema = Type.Object(
   {
     filePath: Type.String({
@@ -158,6 +159,7 @@ export class BlackrockRecordingInterface extends BaseRecordingInterface<Blackroc
   }
 }
 
+/** The source arguments of {@link BlackrockSortingInterface}, as a JSON schema. */
 export const BlackrockSortingSourceSchema = Type.Object(
   {
     filePath: Type.String({ description: "The .nev file." }),

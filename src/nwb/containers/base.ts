@@ -2,6 +2,8 @@
  * Base NWB types: TimeSeries, ProcessingModule, Images, and a generic typed container for any other type.
  */
 import type { Dtype } from "../../data/dtype.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { fieldOf } from "../types/definition.js";
 import {
   type DataInput,
   DatasetNode,
@@ -13,6 +15,9 @@ import {
 } from "./node.js";
 
 export const CORE = "core";
+
+/** The dtype of TimeSeries' timestamps and starting_time, from the schema. */
+const TIMES_DTYPE = fieldOf(coreDefinitions.TimeSeries, "timestamps").dtype as Dtype;
 
 export function coreType(neurodataType: string): TypeIdentity {
   return { neurodataType, namespace: CORE };
@@ -95,13 +100,13 @@ export class TimeSeries extends GroupNode {
       new DatasetNode("data", options.data, options.dtype ? { dtype: options.dtype } : {}),
     );
     data.setAttribute("unit", options.unit);
-    data.setAttribute("conversion", options.conversion, "float64");
-    data.setAttribute("offset", options.offset, "float64");
-    data.setAttribute("resolution", options.resolution, "float64");
+    data.setAttribute("conversion", options.conversion);
+    data.setAttribute("offset", options.offset);
+    data.setAttribute("resolution", options.resolution);
     data.setAttribute("continuity", options.continuity);
     this.setTiming(options);
-    this.setDataset("control", options.control, "uint8");
-    this.setDataset("control_description", options.control_description, "utf8");
+    this.setDataset("control", options.control);
+    this.setDataset("control_description", options.control_description);
   }
 
   /** The `data` dataset. */
@@ -114,11 +119,12 @@ export class TimeSeries extends GroupNode {
     this.children.delete("starting_time");
     this.children.delete("timestamps");
     if (timing.timestamps !== undefined) {
-      this.setDataset("timestamps", timing.timestamps, "float64");
+      // times are converted to the schema's dtype (float64), whatever array they come in
+      this.setDataset("timestamps", timing.timestamps, TIMES_DTYPE);
     } else if (timing.rate !== undefined) {
       if (!(timing.rate > 0))
         throw new RangeError(`TimeSeries '${this.name}': rate must be > 0, got ${timing.rate}`);
-      const start = this.setDataset("starting_time", timing.starting_time ?? 0, "float64");
+      const start = this.setDataset("starting_time", timing.starting_time ?? 0, TIMES_DTYPE);
       start?.setAttribute("rate", timing.rate);
     }
   }

@@ -1,9 +1,14 @@
 /**
  * Extracellular electrophysiology: Device, ElectrodeGroup, the electrodes table, ElectricalSeries, LFP.
  */
+
+import type { Dtype } from "../../data/dtype.js";
+import { toTypedArray } from "../../data/dtype.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { columnSpec, fieldOf } from "../types/definition.js";
 import { CORE, Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { type DataInput, DatasetNode, GroupNode, type NodeReference } from "./node.js";
-import { type ColumnSpec, DynamicTable } from "./table.js";
+import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
 export interface DeviceOptions {
   readonly name: string;
@@ -56,13 +61,7 @@ export class ElectrodeGroup extends Container {
     if (options.position) {
       this.add(
         new DatasetNode("position", [options.position], {
-          dtype: {
-            compound: [
-              { name: "x", dtype: "float32" },
-              { name: "y", dtype: "float32" },
-              { name: "z", dtype: "float32" },
-            ],
-          },
+          dtype: fieldOf(coreDefinitions.ElectrodeGroup, "position").dtype as Dtype,
         }),
       );
     }
@@ -71,31 +70,12 @@ export class ElectrodeGroup extends Container {
 
 const HDMF = "hdmf-common";
 
-/** The standard columns of the electrodes table (NWB 2.7.0). */
-const ELECTRODE_COLUMNS: readonly ColumnSpec[] = [
-  {
-    name: "x",
-    description: "x coordinate of the electrode in the brain (+x is posterior), in µm",
-    dtype: "float32",
-  },
-  {
-    name: "y",
-    description: "y coordinate of the electrode in the brain (+y is inferior), in µm",
-    dtype: "float32",
-  },
-  {
-    name: "z",
-    description: "z coordinate of the electrode in the brain (+z is right), in µm",
-    dtype: "float32",
-  },
-  { name: "imp", description: "impedance of the electrode, in ohms", dtype: "float32" },
-  { name: "location", description: "brain region of the electrode", dtype: "utf8" },
-  { name: "filtering", description: "hardware filtering applied to the channel", dtype: "utf8" },
-  { name: "rel_x", description: "x position of the electrode on its probe, in µm", dtype: "float32" },
-  { name: "rel_y", description: "y position of the electrode on its probe, in µm", dtype: "float32" },
-  { name: "rel_z", description: "z position of the electrode on its probe, in µm", dtype: "float32" },
-  { name: "reference", description: "how the electrode was referenced", dtype: "utf8" },
-];
+/** The electrodes table's columns as NWBFile's `general/extracellular_ephys/electrodes` slot defines them. */
+const ELECTRODE_COLUMNS = fieldOf(coreDefinitions.NWBFile, "general__extracellular_ephys__electrodes")
+  .columns!;
+
+/** The column spec of a predefined electrodes column. */
+const electrodeColumn = (name: string) => columnSpec(ELECTRODE_COLUMNS.find((c) => c.name === name)!);
 
 /** One row of the electrodes table; extra keys are custom columns (add them first). */
 export interface ElectrodeRow {
@@ -114,17 +94,12 @@ export class ElectrodesTable extends DynamicTable {
       {
         name: "electrodes",
         description: "metadata about extracellular electrodes",
-        columns: ELECTRODE_COLUMNS,
+        columns: ELECTRODE_COLUMNS.map((c) => columnSpec(c)),
       },
       { neurodataType: "DynamicTable", namespace: HDMF },
     );
-    this.addColumn({ name: "location", description: "brain region of the electrode", dtype: "utf8" });
-    this.addColumn({ name: "group", description: "the ElectrodeGroup of the electrode", dtype: "objectref" });
-    this.addColumn({
-      name: "group_name",
-      description: "name of the ElectrodeGroup of the electrode",
-      dtype: "utf8",
-    });
+    // required by the slot, and filled from each row's group
+    for (const name of ["location", "group", "group_name"]) this.addColumn(electrodeColumn(name));
   }
 
   addElectrode(row: ElectrodeRow, id?: number): number {
@@ -165,16 +140,14 @@ export class ElectricalSeries extends TimeSeries {
     this.setAttribute("filtering", options.filtering);
     const { table, rows, description } = options.electrodes;
     const region = this.add(
-      new DatasetNode("electrodes", Int32Array.from(rows), {
+      new DatasetNode("electrodes", toTypedArray(rows, ROW_INDEX_DTYPE), {
         type: { neurodataType: "DynamicTableRegion", namespace: HDMF },
       }),
     );
     region.setAttribute("description", description);
     region.setAttribute("table", table as NodeReference);
-    if (options.channel_conversion !== undefined) {
-      const channelConversion = this.add(new DatasetNode("channel_conversion", options.channel_conversion));
-      channelConversion.setAttribute("axis", 1, "int32");
-    }
+    // its fixed `axis` attribute is the writer's
+    this.setDataset("channel_conversion", options.channel_conversion);
   }
 }
 

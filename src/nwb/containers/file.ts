@@ -2,6 +2,13 @@
  * The NWB file root and the subject.
  */
 import { randomUUID } from "node:crypto";
+import { core } from "../schema/namespaces/index.js";
+import type {
+  NWBFileOptions as GeneratedNWBFileOptions,
+  SubjectOptions as GeneratedSubjectOptions,
+} from "../types/core.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { applyFields, type FieldDefinition, fieldOf, fieldsOf } from "../types/definition.js";
 import { Container, coreType, ProcessingModule } from "./base.js";
 import {
   type Device,
@@ -15,25 +22,15 @@ import { GroupNode } from "./node.js";
 import { formatDatetime, formatZonedDatetime, localIsoNow } from "./time.js";
 
 /** Version of the NWB core schema this package writes. */
-export const NWB_VERSION = "2.7.0";
+export const NWB_VERSION = core.declaration.version;
 
-export interface SubjectOptions {
-  readonly subject_id?: string;
-  /** "M", "F", "U" (unknown) or "O" (other). */
-  readonly sex?: string;
-  /** ISO 8601 duration such as "P30D", or a range "P30D/P35D". */
-  readonly age?: string;
+/** Subject fields as the schema defines them (from the generated definition), with two conveniences. */
+export type SubjectOptions = Omit<GeneratedSubjectOptions, "name" | "age__reference" | "weight"> & {
   /** "birth" (default) or "gestational". */
   readonly age__reference?: "birth" | "gestational";
-  /** Latin binomial ("Mus musculus") or NCBI taxonomy URL. */
-  readonly species?: string;
-  readonly date_of_birth?: string | Date;
-  readonly description?: string;
-  readonly genotype?: string;
-  readonly strain?: string;
-  /** Weight with its unit, e.g. "0.02 kg". */
+  /** Weight with its unit, e.g. "0.02 kg" (a number is written as text). */
   readonly weight?: string | number;
-}
+};
 
 /**
  * The subject of the experiment (`/general/subject`).
@@ -46,42 +43,36 @@ export interface SubjectOptions {
 export class Subject extends Container {
   constructor(options: SubjectOptions) {
     super("Subject", "subject");
-    const age = this.setDataset("age", options.age);
-    age?.setAttribute("reference", options.age__reference);
-    this.setDataset(
-      "date_of_birth",
-      options.date_of_birth === undefined
-        ? undefined
-        : formatZonedDatetime(options.date_of_birth, "date_of_birth"),
-    );
-    this.setDataset("description", options.description);
-    this.setDataset("genotype", options.genotype);
-    this.setDataset("sex", options.sex);
-    this.setDataset("species", options.species);
-    this.setDataset("strain", options.strain);
-    this.setDataset("subject_id", options.subject_id);
-    this.setDataset("weight", options.weight === undefined ? undefined : String(options.weight));
+    applyFields(this, fieldsOf(coreDefinitions.Subject), {
+      ...options,
+      date_of_birth:
+        options.date_of_birth === undefined
+          ? undefined
+          : formatZonedDatetime(options.date_of_birth, "date_of_birth"),
+      weight: options.weight === undefined ? undefined : String(options.weight),
+    });
   }
 }
 
+/** The descriptive text datasets of `/general` (experimenter, lab, keywords, ...), as the schema lists them. */
+export const GENERAL_FIELDS: readonly FieldDefinition[] = fieldsOf(coreDefinitions.NWBFile).filter(
+  (f) => f.path.join("/") === "general" && f.kind === "dataset" && f.targetType === undefined,
+);
+
+/** The `general__<name>` option keys of the generated NWBFile whose values are text, without the prefix. */
+export type GeneralTextFields = {
+  readonly [K in keyof GeneratedNWBFileOptions as K extends `general__${infer F}`
+    ? F extends `${string}__${string}`
+      ? never
+      : GeneratedNWBFileOptions[K] extends string | readonly string[] | undefined
+        ? F
+        : never
+    : never]?: GeneratedNWBFileOptions[K];
+};
+
 /** Descriptive fields of a session, stored under `/general` (all optional). */
-export interface GeneralOptions {
-  readonly experimenter?: string | readonly string[];
-  readonly experiment_description?: string;
-  readonly session_id?: string;
-  readonly institution?: string;
-  readonly lab?: string;
-  readonly keywords?: readonly string[];
-  readonly related_publications?: string | readonly string[];
-  readonly protocol?: string;
-  readonly notes?: string;
-  readonly pharmacology?: string;
-  readonly surgery?: string;
-  readonly virus?: string;
-  readonly data_collection?: string;
-  readonly stimulus?: string;
-  readonly slices?: string;
-  readonly source_script?: string;
+export interface GeneralOptions extends GeneralTextFields {
+  /** File name of `source_script` ("unknown" when not given). */
   readonly source_script_file_name?: string;
 }
 
@@ -96,8 +87,6 @@ export interface NWBFileOptions extends GeneralOptions {
   /** Creation time(s) of the file; default: now, in the local time zone. */
   readonly file_create_date?: readonly (string | Date)[];
 }
-
-const ARRAY_FIELDS = new Set(["experimenter", "keywords", "related_publications"]);
 
 /**
  * An NWB file in memory: the root group with its standard layout and helpers for the common objects.
@@ -118,19 +107,14 @@ export class NWBFile extends GroupNode {
     const start = formatZonedDatetime(options.session_start_time, "session_start_time");
     this.setDataset("session_description", options.session_description);
     this.setDataset("identifier", options.identifier ?? randomUUID());
-    this.setDataset("session_start_time", start, "utf8");
+    this.setDataset("session_start_time", start);
     this.setDataset(
       "timestamps_reference_time",
       options.timestamps_reference_time === undefined
         ? start
         : formatZonedDatetime(options.timestamps_reference_time, "timestamps_reference_time"),
-      "utf8",
     );
-    this.setDataset(
-      "file_create_date",
-      (options.file_create_date ?? [localIsoNow()]).map(formatDatetime),
-      "utf8",
-    );
+    this.setDataset("file_create_date", (options.file_create_date ?? [localIsoNow()]).map(formatDatetime));
     for (const name of ["acquisition", "analysis", "processing", "general"]) this.subgroup(name);
     const stimulus = this.subgroup("stimulus");
     stimulus.subgroup("presentation");
@@ -140,14 +124,12 @@ export class NWBFile extends GroupNode {
 
   /** Sets descriptive `/general` fields (experimenter, lab, institution, ...). */
   setGeneral(fields: GeneralOptions): void {
-    const general = this.subgroup("general");
-    for (const [key, value] of Object.entries(fields)) {
-      if (value === undefined || !GENERAL_FIELDS.has(key)) continue;
-      if (key === "source_script_file_name") continue;
-      const stored = ARRAY_FIELDS.has(key) && typeof value === "string" ? [value] : value;
-      const dataset = general.setDataset(key, stored as string | string[], "utf8");
-      if (key === "source_script")
-        dataset?.setAttribute("file_name", fields.source_script_file_name ?? "unknown");
+    const given = fields as Readonly<Record<string, unknown>>;
+    applyFields(this, GENERAL_FIELDS, Object.fromEntries(GENERAL_FIELDS.map((f) => [f.key, given[f.name!]])));
+    if (fields.source_script !== undefined) {
+      applyFields(this, [fieldOf(coreDefinitions.NWBFile, "general__source_script__file_name")], {
+        general__source_script__file_name: fields.source_script_file_name ?? "unknown",
+      });
     }
   }
 
@@ -286,23 +268,3 @@ export class NWBFile extends GroupNode {
     throw new Error(`NWBFile has no ${name}`);
   }
 }
-
-const GENERAL_FIELDS = new Set<string>([
-  "experimenter",
-  "experiment_description",
-  "session_id",
-  "institution",
-  "lab",
-  "keywords",
-  "related_publications",
-  "protocol",
-  "notes",
-  "pharmacology",
-  "surgery",
-  "virus",
-  "data_collection",
-  "stimulus",
-  "slices",
-  "source_script",
-  "source_script_file_name",
-]);

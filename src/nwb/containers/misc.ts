@@ -2,43 +2,17 @@
  * Sorted units (spike times per unit) and time intervals (trials, epochs, custom intervals).
  */
 
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { columnSpec, columnsOf } from "../types/definition.js";
 import { coreType } from "./base.js";
 import type { ElectrodeGroup, ElectrodesTable } from "./ecephys.js";
 import { type ColumnSpec, DynamicTable } from "./table.js";
 
-/** Standard columns of the Units table (NWB 2.7.0); each is created on first use. */
+/** Columns of the Units table as the schema defines them; each is created on first use. */
 function unitColumns(electrodes?: ElectrodesTable): ColumnSpec[] {
-  return [
-    {
-      name: "spike_times",
-      description: "spike times of the unit, in seconds",
-      dtype: "float64",
-      index: true,
-    },
-    {
-      name: "obs_intervals",
-      description: "observation intervals [start, stop] of the unit, in seconds",
-      dtype: "float64",
-      index: true,
-    },
-    ...(electrodes
-      ? [
-          {
-            name: "electrodes",
-            description: "electrodes the unit was detected on",
-            index: true,
-            table: electrodes,
-          },
-        ]
-      : []),
-    { name: "electrode_group", description: "ElectrodeGroup the unit was detected on", dtype: "objectref" },
-    { name: "waveform_mean", description: "mean spike waveform of the unit, in volts", dtype: "float32" },
-    {
-      name: "waveform_sd",
-      description: "standard deviation of the spike waveform, in volts",
-      dtype: "float32",
-    },
-  ];
+  return columnsOf(coreDefinitions.Units)
+    .filter((c) => !c.region || electrodes !== undefined)
+    .map((c) => columnSpec(c, electrodes));
 }
 
 /** One unit; extra keys are custom columns (e.g. `quality`, `KSLabel`; add them first). */
@@ -78,15 +52,8 @@ export class Units extends DynamicTable {
   }
 }
 
-const INTERVAL_COLUMNS: readonly ColumnSpec[] = [
-  { name: "start_time", description: "start of the interval, in seconds", dtype: "float64" },
-  { name: "stop_time", description: "end of the interval, in seconds", dtype: "float64" },
-];
-
-/** Columns that TimeIntervals defines but does not require; created on first use. */
-const OPTIONAL_INTERVAL_COLUMNS: readonly ColumnSpec[] = [
-  { name: "tags", description: "user-defined tags of the interval", dtype: "utf8", index: true },
-];
+/** Columns of TimeIntervals as the schema defines them (the required ones exist from the start). */
+const INTERVAL_COLUMNS = columnsOf(coreDefinitions.TimeIntervals).filter((c) => !c.region);
 
 /** One interval; extra keys are custom columns (add them first with a description). */
 export interface IntervalRow {
@@ -107,8 +74,11 @@ export interface IntervalRow {
  */
 export class TimeIntervals extends DynamicTable {
   constructor(name: string, description: string) {
-    super({ name, description, columns: OPTIONAL_INTERVAL_COLUMNS }, coreType("TimeIntervals"));
-    for (const spec of INTERVAL_COLUMNS) this.addColumn(spec);
+    super(
+      { name, description, columns: INTERVAL_COLUMNS.map((c) => columnSpec(c)) },
+      coreType("TimeIntervals"),
+    );
+    for (const column of INTERVAL_COLUMNS) if (column.required) this.addColumn(columnSpec(column));
   }
 
   addInterval(row: IntervalRow, id?: number): number {

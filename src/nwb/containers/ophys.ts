@@ -2,11 +2,15 @@
  * Optical physiology: OpticalChannel, ImagingPlane, TwoPhotonSeries, OnePhotonSeries, ImageSegmentation,
  * PlaneSegmentation, Fluorescence and RoiResponseSeries.
  */
+
+import { toTypedArray } from "../../data/dtype.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { columnSpec, columnsOf } from "../types/definition.js";
 import { Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import type { Device } from "./ecephys.js";
 import { ImageSeries, type ImageSeriesOptions } from "./image.js";
 import { DatasetNode, GroupNode, type NodeReference } from "./node.js";
-import { DynamicTable } from "./table.js";
+import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
 export interface OpticalChannelOptions {
   readonly name: string;
@@ -126,21 +130,9 @@ export class PlaneSegmentation extends DynamicTable {
       {
         name: options.name,
         description: options.description,
-        columns: [
-          { name: "image_mask", description: "weight of each pixel of the ROI", dtype: "float32" },
-          {
-            name: "pixel_mask",
-            description: "pixels of the ROI with their weights",
-            index: true,
-            dtype: {
-              compound: [
-                { name: "x", dtype: "uint32" },
-                { name: "y", dtype: "uint32" },
-                { name: "weight", dtype: "float32" },
-              ],
-            },
-          },
-        ],
+        columns: columnsOf(coreDefinitions.PlaneSegmentation)
+          .filter((c) => !c.region)
+          .map((c) => columnSpec(c)),
       },
       coreType("PlaneSegmentation"),
     );
@@ -186,7 +178,7 @@ export class RoiResponseSeries extends TimeSeries {
   constructor(options: RoiResponseSeriesOptions) {
     super(options, coreType("RoiResponseSeries"));
     const region = this.add(
-      new DatasetNode("rois", Int32Array.from(options.rois.rows), {
+      new DatasetNode("rois", toTypedArray(options.rois.rows, ROW_INDEX_DTYPE), {
         type: { neurodataType: "DynamicTableRegion", namespace: "hdmf-common" },
       }),
     );

@@ -5,6 +5,7 @@
  * VectorIndex, DynamicTableRegion) are created only when the file is written. Ragged columns keep a
  * flat value array plus the running end offsets that become the VectorIndex.
  */
+
 import {
   allocate,
   type Dtype,
@@ -30,6 +31,14 @@ import {
 } from "./node.js";
 
 const HDMF = "hdmf-common";
+
+/**
+ * Row ids and row indices (ElementIdentifiers, DynamicTableRegion): the schema asks for at least int32; JS
+ * integers reach 2^53 and pynwb writes Python ints as int64, so int64.
+ */
+export const ROW_INDEX_DTYPE: NumericDtype = "int64";
+const ID_DTYPE = ROW_INDEX_DTYPE;
+const REGION_DTYPE = ROW_INDEX_DTYPE;
 
 /** How a column is declared; NWB tables predeclare their standard columns with these. */
 export interface ColumnSpec {
@@ -190,8 +199,8 @@ export class DynamicTable extends GroupNode {
     this.setAttribute("description", this.description);
     this.setAttribute("colnames", [...this.columns.keys()], "utf8");
     this.add(
-      new DatasetNode("id", Int32Array.from(this.ids), {
-        dtype: "int32",
+      new DatasetNode("id", toTypedArray(this.ids, ID_DTYPE), {
+        dtype: ID_DTYPE,
         type: { neurodataType: "ElementIdentifiers", namespace: HDMF },
       }),
     );
@@ -210,6 +219,7 @@ export class DynamicTable extends GroupNode {
     if (spec.table) data.setAttribute("table", spec.table);
     if (column.ends) {
       const index = this.add(
+        // uint32 rather than the schema's minimum (uint8), so that any number of values fits
         new DatasetNode(`${spec.name}_index`, columnData(column.ends, "uint32"), {
           dtype: "uint32",
           type: { neurodataType: "VectorIndex", namespace: HDMF },
@@ -223,7 +233,7 @@ export class DynamicTable extends GroupNode {
 
 /** The stored dtype of a column: its declared minimum applied to its values, or inferred from them. */
 function columnDtype(spec: ColumnSpec, values: readonly unknown[]): Dtype {
-  if (spec.dtype === undefined) return spec.table ? "int32" : inferDtype(values);
+  if (spec.dtype === undefined) return spec.table ? REGION_DTYPE : inferDtype(values);
   const first = values.find((v) => v !== null && v !== undefined);
   const cellDtype = isTypedArray(first)
     ? dtypeOfTypedArray(first)

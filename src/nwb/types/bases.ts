@@ -71,10 +71,11 @@ export class TypedTable extends DynamicTable {
   constructor(definition: TypeDefinition, options: object) {
     const given = options as Options & { readonly description?: string };
     const columns = columnsOf(definition).filter((c) => !c.region);
+    const fixedDescription = fieldsOf(definition).find((f) => f.key === "description")?.value;
     super(
       {
         name: nameOf(definition, given),
-        description: given.description ?? "",
+        description: (fixedDescription as string | undefined) ?? given.description ?? "",
         columns: columns.map((c) => columnSpec(c)),
       },
       identity(definition),

@@ -58,9 +58,9 @@ export class TimeSeries extends TypedTimeSeries {
 export interface ProcessingModuleOptions extends NWBContainerOptions {
   /** What this processed data is and how it was produced. */
   readonly description: string;
-  /** Processed data objects in this module. A NWBDataInterface. */
+  /** Processed data objects in this module. Type: NWBDataInterface. */
   readonly nwb_data_interface?: readonly GroupNode[];
-  /** Tables in this module. A DynamicTable. */
+  /** Tables in this module. Type: DynamicTable. */
   readonly dynamic_table?: readonly GroupNode[];
 }
 
@@ -191,7 +191,7 @@ export interface ImageSeriesOptions extends Omit<TimeSeriesOptions, "data"> {
   readonly external_file__starting_frame: DataInput;
   /** How the frames are stored: 'raw' (in `data`, the default when absent), 'external' (files listed in `external_file`), or another encoding. */
   readonly format?: string;
-  /** The device (e.g. camera) that captured the frames. A Device. */
+  /** The device (e.g. camera) that captured the frames. Type: Device. */
   readonly device?: NodeReference;
 }
 
@@ -206,7 +206,7 @@ export class ImageSeries extends TypedTimeSeries {
 
 /** Options of {@link ImageMaskSeries}. */
 export interface ImageMaskSeriesOptions extends ImageSeriesOptions {
-  /** The ImageSeries the mask is applied to. A ImageSeries. */
+  /** The ImageSeries the mask is applied to. Type: ImageSeries. */
   readonly masked_imageseries: NodeReference;
 }
 
@@ -241,14 +241,14 @@ export class OpticalSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link IndexSeries}. */
-export interface IndexSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+export interface IndexSeriesOptions extends Omit<TimeSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "N/A" by the schema (the default). */
   readonly unit?: string;
   /** 0-based position of the displayed image in the linked Images. Shape (num_times). Dtype at least uint32. */
   readonly data: DataInput;
-  /** Deprecated: the ImageSeries whose frames are indexed. Link to an Images object instead. A ImageSeries. */
+  /** Deprecated: the ImageSeries whose frames are indexed. Link to an Images object instead. Type: ImageSeries. */
   readonly indexed_timeseries?: NodeReference;
-  /** The Images object whose images are indexed; it must define their order in its order_of_images dataset. A Images. */
+  /** The Images object whose images are indexed; it must define their order in its order_of_images dataset. Type: Images. */
   readonly indexed_images?: NodeReference;
 }
 
@@ -309,31 +309,31 @@ export interface NWBFileOptions extends NWBContainerOptions {
   readonly session_start_time: string | Date;
   /** The moment that all times in the file count from (time zero), as an ISO 8601 date-time with timezone offset (or "Z" for UTC), up to millisecond precision. ISO 8601 date-time. */
   readonly timestamps_reference_time: string | Date;
-  /** A recorded data stream. A NWBDataInterface. */
+  /** A recorded data stream. Type: NWBDataInterface. */
   readonly acquisition__nwb_data_interface?: readonly GroupNode[];
-  /** A table belonging to the recorded data. A DynamicTable. */
+  /** A table belonging to the recorded data. Type: DynamicTable. */
   readonly acquisition__dynamic_table?: readonly GroupNode[];
-  /** An analysis result. A NWBContainer. */
+  /** An analysis result. Type: NWBContainer. */
   readonly analysis__nwb_container?: readonly GroupNode[];
-  /** A table of analysis results. A DynamicTable. */
+  /** A table of analysis results. Type: DynamicTable. */
   readonly analysis__dynamic_table?: readonly GroupNode[];
   /** A temporary dataset. */
   readonly scratch__scratch_data?: readonly DatasetNode[];
-  /** A temporary group. A NWBContainer. */
+  /** A temporary group. Type: NWBContainer. */
   readonly scratch__nwb_container?: readonly GroupNode[];
-  /** A temporary table. A DynamicTable. */
+  /** A temporary table. Type: DynamicTable. */
   readonly scratch__dynamic_table?: readonly GroupNode[];
-  /** A module of processed data. A ProcessingModule. */
+  /** A module of processed data. Type: ProcessingModule. */
   readonly processing__processing_module?: readonly GroupNode[];
-  /** A delivered stimulus as a time series. A TimeSeries. */
+  /** A delivered stimulus as a time series. Type: TimeSeries. */
   readonly stimulus__presentation__time_series?: readonly GroupNode[];
-  /** A delivered stimulus in another data type, typically from an extension. A NWBDataInterface. */
+  /** A delivered stimulus in another data type, typically from an extension. Type: NWBDataInterface. */
   readonly stimulus__presentation__nwb_data_interface?: readonly GroupNode[];
-  /** A table describing delivered stimuli. A DynamicTable. */
+  /** A table describing delivered stimuli. Type: DynamicTable. */
   readonly stimulus__presentation__dynamic_table?: readonly GroupNode[];
-  /** A stimulus template as a time series. A TimeSeries. */
+  /** A stimulus template as a time series. Type: TimeSeries. */
   readonly stimulus__templates__time_series?: readonly GroupNode[];
-  /** A set of template images. A Images. */
+  /** A set of template images. Type: Images. */
   readonly stimulus__templates__images?: readonly GroupNode[];
   /** Notes on how data were collected and analyzed. */
   readonly general__data_collection?: string;
@@ -369,45 +369,45 @@ export interface NWBFileOptions extends NWBContainerOptions {
   readonly general__surgery?: string;
   /** Viruses used: identity, source, production date, injection site, volume, etc. */
   readonly general__virus?: string;
-  /** Lab-defined metadata, via an extension of LabMetaData. A LabMetaData. */
+  /** Lab-defined metadata, via an extension of LabMetaData. Type: LabMetaData. */
   readonly general__lab_meta_data?: readonly GroupNode[];
-  /** One device. A Device. */
+  /** One device. Type: Device. */
   readonly general__devices__device?: readonly GroupNode[];
-  /** The animal or person the data come from. A Subject. */
+  /** The animal or person the data come from. Type: Subject. */
   readonly general__subject?: GroupNode;
-  /** One electrode group (e.g. a shank). A ElectrodeGroup. */
+  /** One electrode group (e.g. a shank). Type: ElectrodeGroup. */
   readonly general__extracellular_ephys__electrode_group?: readonly GroupNode[];
-  /** Table with one row per recording electrode (channel). A DynamicTable. */
+  /** Table with one row per recording electrode (channel). Type: DynamicTable. */
   readonly general__extracellular_ephys__electrodes?: GroupNode;
   /** Deprecated (use the filtering of IntracellularElectrode): filter type and settings; per-series differences belong on each series. */
   readonly general__intracellular_ephys__filtering?: string;
-  /** One intracellular electrode. A IntracellularElectrode. */
+  /** One intracellular electrode. Type: IntracellularElectrode. */
   readonly general__intracellular_ephys__intracellular_electrode?: readonly GroupNode[];
-  /** Deprecated grouping of PatchClampSeries into sweeps; superseded by the intracellular recordings, simultaneous, sequential, repetitions and experimental conditions tables. A SweepTable. */
+  /** Deprecated grouping of PatchClampSeries into sweeps; superseded by the intracellular recordings, simultaneous, sequential, repetitions and experimental conditions tables. Type: SweepTable. */
   readonly general__intracellular_ephys__sweep_table?: GroupNode;
-  /** Table of intracellular recordings, each pairing a stimulus and a response on one electrode. A IntracellularRecordingsTable. */
+  /** Table of intracellular recordings, each pairing a stimulus and a response on one electrode. Type: IntracellularRecordingsTable. */
   readonly general__intracellular_ephys__intracellular_recordings?: GroupNode;
-  /** Table grouping intracellular recordings made at the same time on different electrodes. A SimultaneousRecordingsTable. */
+  /** Table grouping intracellular recordings made at the same time on different electrodes. Type: SimultaneousRecordingsTable. */
   readonly general__intracellular_ephys__simultaneous_recordings?: GroupNode;
-  /** Table grouping simultaneous recordings made one after another, typically a stimulus protocol run with varying parameters. A SequentialRecordingsTable. */
+  /** Table grouping simultaneous recordings made one after another, typically a stimulus protocol run with varying parameters. Type: SequentialRecordingsTable. */
   readonly general__intracellular_ephys__sequential_recordings?: GroupNode;
-  /** Table grouping sequential recordings that were repeated. A RepetitionsTable. */
+  /** Table grouping sequential recordings that were repeated. Type: RepetitionsTable. */
   readonly general__intracellular_ephys__repetitions?: GroupNode;
-  /** Table grouping repetitions that share an experimental condition. A ExperimentalConditionsTable. */
+  /** Table grouping repetitions that share an experimental condition. Type: ExperimentalConditionsTable. */
   readonly general__intracellular_ephys__experimental_conditions?: GroupNode;
-  /** One stimulation site. A OptogeneticStimulusSite. */
+  /** One stimulation site. Type: OptogeneticStimulusSite. */
   readonly general__optogenetics__optogenetic_stimulus_site?: readonly GroupNode[];
-  /** One imaging plane. A ImagingPlane. */
+  /** One imaging plane. Type: ImagingPlane. */
   readonly general__optophysiology__imaging_plane?: readonly GroupNode[];
-  /** Periods that divide the session into stages. A TimeIntervals. */
+  /** Periods that divide the session into stages. Type: TimeIntervals. */
   readonly intervals__epochs?: GroupNode;
-  /** Repeated, logically grouped experimental events. A TimeIntervals. */
+  /** Repeated, logically grouped experimental events. Type: TimeIntervals. */
   readonly intervals__trials?: GroupNode;
-  /** Periods to exclude from analysis. A TimeIntervals. */
+  /** Periods to exclude from analysis. Type: TimeIntervals. */
   readonly intervals__invalid_times?: GroupNode;
-  /** Any further interval table. A TimeIntervals. */
+  /** Any further interval table. Type: TimeIntervals. */
   readonly intervals__time_intervals?: readonly GroupNode[];
-  /** Table of units found by spike sorting. A Units. */
+  /** Table of units found by spike sorting. Type: Units. */
   readonly units?: GroupNode;
 }
 
@@ -500,7 +500,8 @@ export class AbstractFeatureSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link AnnotationSeries}. */
-export interface AnnotationSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+export interface AnnotationSeriesOptions
+  extends Omit<TimeSeriesOptions, "data" | "data__resolution" | "data__unit" | "unit"> {
   /** Fixed to "n/a" by the schema (the default). */
   readonly unit?: string;
   /** The notes. Shape (num_times). */
@@ -517,7 +518,8 @@ export class AnnotationSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link IntervalSeries}. */
-export interface IntervalSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+export interface IntervalSeriesOptions
+  extends Omit<TimeSeriesOptions, "data" | "data__resolution" | "data__unit" | "unit"> {
   /** Fixed to "n/a" by the schema (the default). */
   readonly unit?: string;
   /** Positive when an interval starts, negative when it ends. Shape (num_times). Dtype at least int8. */
@@ -545,9 +547,9 @@ export interface DecompositionSeriesOptions extends Omit<TimeSeriesOptions, "dat
   readonly source_channels__description: string;
   /** The DynamicTable whose rows these indices refer to. Reference to a DynamicTable. */
   readonly source_channels__table: NodeReference;
-  /** Table with one row per frequency band. A DynamicTable. */
+  /** Table with one row per frequency band. Type: DynamicTable. */
   readonly bands: GroupNode;
-  /** The series that was decomposed; electrode details can be read from it. A TimeSeries. */
+  /** The series that was decomposed; electrode details can be read from it. Type: TimeSeries. */
   readonly source_timeseries?: NodeReference;
 }
 
@@ -596,7 +598,7 @@ export class SpatialSeries extends TypedTimeSeries {
 export interface BehavioralEpochsOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "BehavioralEpochs". */
   readonly name?: string;
-  /** Behavioral periods as start/stop events. A IntervalSeries. */
+  /** Behavioral periods as start/stop events. Type: IntervalSeries. */
   readonly interval_series?: readonly GroupNode[];
 }
 
@@ -613,7 +615,7 @@ export class BehavioralEpochs extends TypedGroup {
 export interface BehavioralEventsOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "BehavioralEvents". */
   readonly name?: string;
-  /** A series of behavioral events. A TimeSeries. */
+  /** A series of behavioral events. Type: TimeSeries. */
   readonly time_series?: readonly GroupNode[];
 }
 
@@ -630,7 +632,7 @@ export class BehavioralEvents extends TypedGroup {
 export interface BehavioralTimeSeriesOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "BehavioralTimeSeries". */
   readonly name?: string;
-  /** A continuous behavioral signal. A TimeSeries. */
+  /** A continuous behavioral signal. Type: TimeSeries. */
   readonly time_series?: readonly GroupNode[];
 }
 
@@ -647,7 +649,7 @@ export class BehavioralTimeSeries extends TypedGroup {
 export interface PupilTrackingOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "PupilTracking". */
   readonly name?: string;
-  /** Pupil size over time. A TimeSeries. */
+  /** Pupil size over time. Type: TimeSeries. */
   readonly time_series: readonly GroupNode[];
 }
 
@@ -664,7 +666,7 @@ export class PupilTracking extends TypedGroup {
 export interface EyeTrackingOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "EyeTracking". */
   readonly name?: string;
-  /** Gaze direction over time. A SpatialSeries. */
+  /** Gaze direction over time. Type: SpatialSeries. */
   readonly spatial_series?: readonly GroupNode[];
 }
 
@@ -681,7 +683,7 @@ export class EyeTracking extends TypedGroup {
 export interface CompassDirectionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "CompassDirection". */
   readonly name?: string;
-  /** Heading angle over time. A SpatialSeries. */
+  /** Heading angle over time. Type: SpatialSeries. */
   readonly spatial_series?: readonly GroupNode[];
 }
 
@@ -698,7 +700,7 @@ export class CompassDirection extends TypedGroup {
 export interface PositionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "Position". */
   readonly name?: string;
-  /** Location over time. A SpatialSeries. */
+  /** Location over time. Type: SpatialSeries. */
   readonly spatial_series: readonly GroupNode[];
 }
 
@@ -712,7 +714,7 @@ export class Position extends TypedGroup {
 }
 
 /** Options of {@link ElectricalSeries}. */
-export interface ElectricalSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+export interface ElectricalSeriesOptions extends Omit<TimeSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "volts" by the schema (the default). */
   readonly unit?: string;
   /** Filter applied to every channel, described as precisely as known, e.g. "4-pole Bessel high-pass at 500 Hz" for spike-band data or "low-pass at 300 Hz" for LFP of unknown filter type. */
@@ -739,7 +741,8 @@ export class ElectricalSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link SpikeEventSeries}. */
-export interface SpikeEventSeriesOptions extends Omit<ElectricalSeriesOptions, "data" | "unit"> {
+export interface SpikeEventSeriesOptions
+  extends Omit<ElectricalSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "volts" by the schema (the default). */
   readonly unit?: string;
   /** Spike snippets. Shape (num_events, num_samples) or (num_events, num_channels, num_samples). Any numeric dtype. */
@@ -792,7 +795,7 @@ export interface EventDetectionOptions extends Omit<NWBDataInterfaceOptions, "na
   readonly source_idx: DataInput;
   /** Time of each event, in seconds. Shape (num_events). Dtype at least float64. */
   readonly times: DataInput;
-  /** The ElectricalSeries in which the events were detected; electrode details can be read from it. A ElectricalSeries. */
+  /** The ElectricalSeries in which the events were detected; electrode details can be read from it. Type: ElectricalSeries. */
   readonly source_electricalseries: NodeReference;
 }
 
@@ -809,7 +812,7 @@ export class EventDetection extends TypedGroup {
 export interface EventWaveformOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "EventWaveform". */
   readonly name?: string;
-  /** Snippets of detected spikes. A SpikeEventSeries. */
+  /** Snippets of detected spikes. Type: SpikeEventSeries. */
   readonly spike_event_series?: readonly GroupNode[];
 }
 
@@ -826,7 +829,7 @@ export class EventWaveform extends TypedGroup {
 export interface FilteredEphysOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "FilteredEphys". */
   readonly name?: string;
-  /** A filtered signal. A ElectricalSeries. */
+  /** A filtered signal. Type: ElectricalSeries. */
   readonly electrical_series: readonly GroupNode[];
 }
 
@@ -843,7 +846,7 @@ export class FilteredEphys extends TypedGroup {
 export interface LFPOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "LFP". */
   readonly name?: string;
-  /** Low-frequency signals of a set of channels. A ElectricalSeries. */
+  /** Low-frequency signals of a set of channels. Type: ElectricalSeries. */
   readonly electrical_series: readonly GroupNode[];
 }
 
@@ -864,7 +867,7 @@ export interface ElectrodeGroupOptions extends NWBContainerOptions {
   readonly location: string;
   /** Coordinates of the group, stereotaxic or in a common reference space. Compound rows. */
   readonly position?: readonly CompoundRow[];
-  /** The device the electrodes belong to. A Device. */
+  /** The device the electrodes belong to. Type: Device. */
   readonly device: NodeReference;
 }
 
@@ -887,7 +890,7 @@ export interface ClusterWaveformsOptions extends Omit<NWBDataInterfaceOptions, "
   readonly waveform_mean: DataInput;
   /** Standard deviation of the waveform per cluster, indexed like waveform_mean. Shape (num_clusters, num_samples). Dtype at least float32. */
   readonly waveform_sd: DataInput;
-  /** The Clustering whose clusters are averaged here. A Clustering. */
+  /** The Clustering whose clusters are averaged here. Type: Clustering. */
   readonly clustering_interface: NodeReference;
 }
 
@@ -933,7 +936,7 @@ export interface PatchClampSeriesOptions extends Omit<TimeSeriesOptions, "data">
   readonly data: DataInput;
   /** Amplifier gain, in V/A for voltage clamp or V/V for current clamp. Dtype at least float32. */
   readonly gain?: number;
-  /** The electrode that delivered or recorded this series. A IntracellularElectrode. */
+  /** The electrode that delivered or recorded this series. Type: IntracellularElectrode. */
   readonly electrode: NodeReference;
 }
 
@@ -947,7 +950,8 @@ export class PatchClampSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link CurrentClampSeries}. */
-export interface CurrentClampSeriesOptions extends Omit<PatchClampSeriesOptions, "data" | "unit"> {
+export interface CurrentClampSeriesOptions
+  extends Omit<PatchClampSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "volts" by the schema (the default). */
   readonly unit?: string;
   /** Measured voltage. Shape (num_times). Any numeric dtype. */
@@ -970,7 +974,11 @@ export class CurrentClampSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link IZeroClampSeries}. */
-export interface IZeroClampSeriesOptions extends CurrentClampSeriesOptions {}
+export interface IZeroClampSeriesOptions
+  extends Omit<
+    CurrentClampSeriesOptions,
+    "stimulus_description" | "bias_current" | "bridge_balance" | "capacitance_compensation"
+  > {}
 
 /** Voltage recorded with no current injected and all amplifier compensation off (I=0 mode); no stimulus series accompanies it since nothing reaches the cell. */
 export class IZeroClampSeries extends TypedTimeSeries {
@@ -982,7 +990,8 @@ export class IZeroClampSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link CurrentClampStimulusSeries}. */
-export interface CurrentClampStimulusSeriesOptions extends Omit<PatchClampSeriesOptions, "data" | "unit"> {
+export interface CurrentClampStimulusSeriesOptions
+  extends Omit<PatchClampSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "amperes" by the schema (the default). */
   readonly unit?: string;
   /** Injected current. Shape (num_times). Any numeric dtype. */
@@ -999,7 +1008,8 @@ export class CurrentClampStimulusSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link VoltageClampSeries}. */
-export interface VoltageClampSeriesOptions extends Omit<PatchClampSeriesOptions, "data" | "unit"> {
+export interface VoltageClampSeriesOptions
+  extends Omit<PatchClampSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "amperes" by the schema (the default). */
   readonly unit?: string;
   /** Measured current. Shape (num_times). Any numeric dtype. */
@@ -1030,7 +1040,8 @@ export class VoltageClampSeries extends TypedTimeSeries {
 }
 
 /** Options of {@link VoltageClampStimulusSeries}. */
-export interface VoltageClampStimulusSeriesOptions extends Omit<PatchClampSeriesOptions, "data" | "unit"> {
+export interface VoltageClampStimulusSeriesOptions
+  extends Omit<PatchClampSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "volts" by the schema (the default). */
   readonly unit?: string;
   /** Applied voltage. Shape (num_times). Any numeric dtype. */
@@ -1064,7 +1075,7 @@ export interface IntracellularElectrodeOptions extends NWBContainerOptions {
   readonly seal?: string;
   /** Details of the slice recorded from. */
   readonly slice?: string;
-  /** The device the electrode was connected to. A Device. */
+  /** The device the electrode was connected to. Type: Device. */
   readonly device: NodeReference;
 }
 
@@ -1090,7 +1101,8 @@ export class SweepTable extends TypedTable {
 }
 
 /** Options of {@link IntracellularElectrodesTable}. */
-export interface IntracellularElectrodesTableOptions extends hdmfCommon.DynamicTableOptions {}
+export interface IntracellularElectrodesTableOptions
+  extends Omit<hdmfCommon.DynamicTableOptions, "description"> {}
 
 /** Sub-table with the electrode of each intracellular recording. */
 export class IntracellularElectrodesTable extends TypedTable {
@@ -1102,7 +1114,8 @@ export class IntracellularElectrodesTable extends TypedTable {
 }
 
 /** Options of {@link IntracellularStimuliTable}. */
-export interface IntracellularStimuliTableOptions extends hdmfCommon.DynamicTableOptions {}
+export interface IntracellularStimuliTableOptions
+  extends Omit<hdmfCommon.DynamicTableOptions, "description"> {}
 
 /** Sub-table with the stimulus of each intracellular recording. */
 export class IntracellularStimuliTable extends TypedTable {
@@ -1114,7 +1127,8 @@ export class IntracellularStimuliTable extends TypedTable {
 }
 
 /** Options of {@link IntracellularResponsesTable}. */
-export interface IntracellularResponsesTableOptions extends hdmfCommon.DynamicTableOptions {}
+export interface IntracellularResponsesTableOptions
+  extends Omit<hdmfCommon.DynamicTableOptions, "description"> {}
 
 /** Sub-table with the response of each intracellular recording. */
 export class IntracellularResponsesTable extends TypedTable {
@@ -1126,12 +1140,13 @@ export class IntracellularResponsesTable extends TypedTable {
 }
 
 /** Options of {@link IntracellularRecordingsTable}. */
-export interface IntracellularRecordingsTableOptions extends hdmfCommon.AlignedDynamicTableOptions {
-  /** Electrode category of the recordings. A IntracellularElectrodesTable. */
+export interface IntracellularRecordingsTableOptions
+  extends Omit<hdmfCommon.AlignedDynamicTableOptions, "description"> {
+  /** Electrode category of the recordings. Type: IntracellularElectrodesTable. */
   readonly electrodes: GroupNode;
-  /** Stimulus category of the recordings. A IntracellularStimuliTable. */
+  /** Stimulus category of the recordings. Type: IntracellularStimuliTable. */
   readonly stimuli: GroupNode;
-  /** Response category of the recordings. A IntracellularResponsesTable. */
+  /** Response category of the recordings. Type: IntracellularResponsesTable. */
   readonly responses: GroupNode;
 }
 
@@ -1193,12 +1208,12 @@ export class ExperimentalConditionsTable extends TypedTable {
 }
 
 /** Options of {@link OptogeneticSeries}. */
-export interface OptogeneticSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+export interface OptogeneticSeriesOptions extends Omit<TimeSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "watts" by the schema (the default). */
   readonly unit?: string;
   /** Delivered power, in watts. 1-D, or 2-D when an extension defines the meaning of the second axis. Shape (num_times) or (num_times, num_rois). Any numeric dtype. */
   readonly data: DataInput;
-  /** The stimulation site this series applies to. A OptogeneticStimulusSite. */
+  /** The stimulation site this series applies to. Type: OptogeneticStimulusSite. */
   readonly site: NodeReference;
 }
 
@@ -1219,7 +1234,7 @@ export interface OptogeneticStimulusSiteOptions extends NWBContainerOptions {
   readonly excitation_lambda: number;
   /** Anatomical location (area, layer, stereotaxic coordinates in vivo, how it was determined), preferably with standard atlas names. */
   readonly location: string;
-  /** The light source that produced the stimulation. A Device. */
+  /** The light source that produced the stimulation. Type: Device. */
   readonly device: NodeReference;
 }
 
@@ -1246,7 +1261,7 @@ export interface OnePhotonSeriesOptions extends ImageSeriesOptions {
   readonly power?: number;
   /** Excitation intensity in mW/mm², if known. Dtype at least float32. */
   readonly intensity?: number;
-  /** The imaging plane these frames were acquired from. A ImagingPlane. */
+  /** The imaging plane these frames were acquired from. Type: ImagingPlane. */
   readonly imaging_plane: NodeReference;
 }
 
@@ -1267,7 +1282,7 @@ export interface TwoPhotonSeriesOptions extends ImageSeriesOptions {
   readonly scan_line_rate?: number;
   /** Physical size of the imaged area (width, height and optionally depth), in meters. Shape (width|height=2) or (width|height|depth=3). Dtype at least float32. */
   readonly field_of_view?: DataInput;
-  /** The imaging plane these frames were acquired from. A ImagingPlane. */
+  /** The imaging plane these frames were acquired from. Type: ImagingPlane. */
   readonly imaging_plane: NodeReference;
 }
 
@@ -1305,7 +1320,7 @@ export class RoiResponseSeries extends TypedTimeSeries {
 export interface DfOverFOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "DfOverF". */
   readonly name?: string;
-  /** dF/F traces of ROIs. A RoiResponseSeries. */
+  /** dF/F traces of ROIs. Type: RoiResponseSeries. */
   readonly roi_response_series: readonly GroupNode[];
 }
 
@@ -1322,7 +1337,7 @@ export class DfOverF extends TypedGroup {
 export interface FluorescenceOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "Fluorescence". */
   readonly name?: string;
-  /** Fluorescence traces of ROIs. A RoiResponseSeries. */
+  /** Fluorescence traces of ROIs. Type: RoiResponseSeries. */
   readonly roi_response_series: readonly GroupNode[];
 }
 
@@ -1339,7 +1354,7 @@ export class Fluorescence extends TypedGroup {
 export interface ImageSegmentationOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "ImageSegmentation". */
   readonly name?: string;
-  /** The ROIs of one imaging plane. A PlaneSegmentation. */
+  /** The ROIs of one imaging plane. Type: PlaneSegmentation. */
   readonly plane_segmentation: readonly GroupNode[];
 }
 
@@ -1354,9 +1369,9 @@ export class ImageSegmentation extends TypedGroup {
 
 /** Options of {@link PlaneSegmentation}. */
 export interface PlaneSegmentationOptions extends hdmfCommon.DynamicTableOptions {
-  /** An image stack (possibly a single image) the masks refer to. A ImageSeries. */
+  /** An image stack (possibly a single image) the masks refer to. Type: ImageSeries. */
   readonly reference_images__image_series?: readonly GroupNode[];
-  /** The imaging plane that was segmented. A ImagingPlane. */
+  /** The imaging plane that was segmented. Type: ImagingPlane. */
   readonly imaging_plane: NodeReference;
 }
 
@@ -1397,9 +1412,9 @@ export interface ImagingPlaneOptions extends NWBContainerOptions {
   readonly grid_spacing__unit: string;
   /** What origin_coords and grid_spacing are relative to and how the grid axes are oriented, as text or as a transform to standard anatomical axes; needed only when those two are given. E.g. "origin relative to bregma; axis 1 anterior-posterior (increasing anterior), axis 2 medial-lateral (increasing rightward), axis 3 dorsal-ventral (increasing ventral)". */
   readonly reference_frame?: string;
-  /** A light channel recorded from this plane. A OpticalChannel. */
+  /** A light channel recorded from this plane. Type: OpticalChannel. */
   readonly optical_channel: readonly GroupNode[];
-  /** The microscope used to image this plane. A Device. */
+  /** The microscope used to image this plane. Type: Device. */
   readonly device: NodeReference;
 }
 
@@ -1433,7 +1448,7 @@ export class OpticalChannel extends TypedGroup {
 export interface MotionCorrectionOptions extends Omit<NWBDataInterfaceOptions, "name"> {
   /** Name of the object; default "MotionCorrection". */
   readonly name?: string;
-  /** One motion-corrected image stack. A CorrectedImageStack. */
+  /** One motion-corrected image stack. Type: CorrectedImageStack. */
   readonly corrected_image_stack: readonly GroupNode[];
 }
 
@@ -1448,11 +1463,11 @@ export class MotionCorrection extends TypedGroup {
 
 /** Options of {@link CorrectedImageStack}. */
 export interface CorrectedImageStackOptions extends NWBDataInterfaceOptions {
-  /** The registered frames. A ImageSeries. */
+  /** The registered frames. Type: ImageSeries. */
   readonly corrected: GroupNode;
-  /** The x, y shift applied to each frame to align it (e.g. to a reference image). A TimeSeries. */
+  /** The x, y shift applied to each frame to align it (e.g. to a reference image). Type: TimeSeries. */
   readonly xy_translation: GroupNode;
-  /** The ImageSeries before correction. A ImageSeries. */
+  /** The ImageSeries before correction. Type: ImageSeries. */
   readonly original: NodeReference;
 }
 

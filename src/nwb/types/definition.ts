@@ -141,7 +141,7 @@ export function columnSpec(column: ColumnDefinition, table?: ColumnSpec["table"]
 }
 
 /** Whether every shape the field allows is one-dimensional (so a single value may stand for a list). */
-function isListOnly(shape: SpecShape | undefined): boolean {
+export function isListOnly(shape: SpecShape | undefined): boolean {
   if (shape === undefined || shape.length === 0) return false;
   const options = Array.isArray(shape[0]) ? (shape as readonly (readonly unknown[])[]) : [shape];
   return options.every((s) => s.length === 1);

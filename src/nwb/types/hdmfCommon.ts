@@ -30,7 +30,7 @@ export class Container extends TypedGroup {
 export interface SimpleMultiContainerOptions extends ContainerOptions {
   /** Datasets stored in this collection. */
   readonly data?: readonly DatasetNode[];
-  /** Groups stored in this collection. A Container. */
+  /** Groups stored in this collection. Type: Container. */
   readonly container?: readonly GroupNode[];
 }
 
@@ -74,7 +74,7 @@ export class DynamicTable extends TypedTable {
 export interface AlignedDynamicTableOptions extends DynamicTableOptions {
   /** Names of the category sub-tables, in display order; each must equal the name of a DynamicTable in this group. Shape (num_categories). */
   readonly categories: string | readonly string[];
-  /** One category of columns: a sub-table with the same number of rows as the parent table. Its name is the category name and its description attribute describes the category. A DynamicTable. */
+  /** One category of columns: a sub-table with the same number of rows as the parent table. Its name is the category name and its description attribute describes the category. Type: DynamicTable. */
   readonly dynamic_table?: readonly GroupNode[];
 }
 

@@ -26,7 +26,7 @@ export class MeaningsTable extends TypedTable {
 export interface EventsTableOptions extends Omit<hdmfCommon.DynamicTableOptions, "description"> {
   /** What the events are and how their times were obtained (for example which lines of an N-bit code were read and which edge gives the time). */
   readonly description: string;
-  /** Meanings of the values of a categorical column, one table per column, named after the column with the suffix '_meanings'. A MeaningsTable. */
+  /** Meanings of the values of a categorical column, one table per column, named after the column with the suffix '_meanings'. Type: MeaningsTable. */
   readonly meanings_table?: readonly GroupNode[];
 }
 
@@ -41,7 +41,7 @@ export class EventsTable extends TypedTable {
 
 /** Options of {@link NdxEventsNWBFile}. */
 export interface NdxEventsNWBFileOptions extends core.NWBFileOptions {
-  /** One table of events of the session. A EventsTable. */
+  /** One table of events of the session. Type: EventsTable. */
   readonly events__events_table?: readonly GroupNode[];
 }
 

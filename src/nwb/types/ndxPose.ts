@@ -50,7 +50,7 @@ export interface PoseEstimationOptions extends Omit<core.NWBDataInterfaceOptions
   readonly nodes?: string | readonly string[];
   /** Skeleton edges as pairs of 0-based row indices into nodes. Shape (num_edges, [nodes_index, nodes_index]=2). Dtype at least uint8. */
   readonly edges?: DataInput;
-  /** Positions of one body part. A PoseEstimationSeries. */
+  /** Positions of one body part. Type: PoseEstimationSeries. */
   readonly pose_estimation_series?: readonly GroupNode[];
 }
 

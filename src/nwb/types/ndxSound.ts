@@ -10,7 +10,8 @@ import type * as core from "./core.js";
 import * as definitions from "./ndxSoundDefinitions.js";
 
 /** Options of {@link AcousticWaveformSeries}. */
-export interface AcousticWaveformSeriesOptions extends Omit<core.TimeSeriesOptions, "data" | "unit"> {
+export interface AcousticWaveformSeriesOptions
+  extends Omit<core.TimeSeriesOptions, "data" | "data__unit" | "unit"> {
   /** Fixed to "n.a." by the schema (the default). */
   readonly unit?: string;
   /** Waveform samples: time, or time by channel (mono or stereo). Shape (time) or (time, channel=1) or (time, channels=2). Any numeric dtype. */

@@ -3,7 +3,7 @@
  *
  * Every numeric array dataset gets a configuration. Defaults: chunks of about 10 MB; ElectricalSeries data
  * chunked as (frames, min(64, channels)) so that reading a few channels over a long time stays cheap;
- * image series as whole frames; filters shuffle + gzip level 4 (lossless; no reader needs a plugin).
+ * image series as whole frames (camera movies, plain ImageSeries: one frame per chunk); filters shuffle + gzip level 4 (lossless; no reader needs a plugin).
  * The buffer is the block the writer pulls from a lazy source at once: whole rows, a multiple of the chunk
  * rows (every chunk is cut from one buffer), at most 48 MB; two buffers are in memory at a time (one being
  * cut into chunks, the next being read), so chunk rows are capped so that one stripe of chunks fits.
@@ -67,7 +67,9 @@ function defaultChunkShape(dataset: PlannedDataset, registry: SchemaRegistry): n
     const frames = Math.min(Math.floor(DEFAULT_CHUNK_BYTES / (channels * itemBytes)), maxRowsPerBuffer);
     return [clamp(frames, 1, rows), channels];
   }
-  // other arrays, image series included: whole trailing axes (whole frames), as many rows as fit in the target
+  // movies of a camera (plain ImageSeries): one frame per chunk, so any frame reads alone
+  if (isData && dataset.parentType === "ImageSeries" && shape.length >= 3) return [1, ...shape.slice(1)];
+  // other arrays, imaging series included: whole trailing axes (whole frames), as many rows as fit in the target
   const trailing = [...shape.slice(1)];
   let rowBytes = elementCount(trailing) * itemBytes;
   const keepWholeFrames = isData && parentIs("ImageSeries");

@@ -1,9 +1,11 @@
 /**
  * The public write entry points: default backend configuration, and configure-and-write.
  */
+import { dirname, resolve } from "node:path";
 import { NWBValidationError } from "../../errors.js";
 import { resolveStorageEngine } from "../../storage/engines.js";
 import type { StorageEngine } from "../../storage/types.js";
+import { ImageSeries } from "../containers/image.js";
 import { type GroupNode, namespacesUsed } from "../containers/node.js";
 import { registryFor } from "../schema/index.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -85,6 +87,8 @@ export async function configureAndWriteNwbfile(
   const overwrite = options.overwrite ?? false;
   await engine.checkOutput(options.nwbfilePath, { overwrite });
   const registry = options.registry ?? registryFor(namespacesUsed(nwbfile));
+  const folder = dirname(resolve(options.nwbfilePath));
+  for (const node of nwbfile.walk()) if (node instanceof ImageSeries) node.relativizeExternalFiles(folder);
   const plan = checkNwbfile(nwbfile, registry);
   const configuration = options.backendConfiguration ?? defaultConfigurationFromPlan(plan, registry, engine);
   checkBackendConfiguration(configuration, plan, engine);

@@ -304,13 +304,24 @@ function scalarDtypeOf(metadata: Metadata): ScalarDtype {
   }
 }
 
+/** A numeric fixed-size array member of a compound (PyTables stores a pandas values block as one). */
+function arrayMemberOf(member: Metadata): { dtype: NumericDtype; shape: number[] } | undefined {
+  const base = member.array_type;
+  if (member.type !== H5T_CLASS.ARRAY || !base) return undefined;
+  const dtype = scalarDtypeOf(base);
+  if (!isNumericDtype(dtype)) throw new TypeError(`unsupported HDF5 array of ${dtype} in a compound`);
+  return { dtype, shape: [...(base.shape ?? [])] };
+}
+
 /** Our dtype for an HDF5 type described by h5wasm metadata (throws for types we do not model). */
 export function dtypeOfMetadata(metadata: Metadata): Dtype {
   if (metadata.type !== H5T_CLASS.COMPOUND) return scalarDtypeOf(metadata);
-  const fields: CompoundField[] = (metadata.compound_type?.members ?? []).map((member) => ({
-    name: member.name,
-    dtype: scalarDtypeOf(member),
-  }));
+  const fields: CompoundField[] = (metadata.compound_type?.members ?? []).map((member) => {
+    const array = arrayMemberOf(member);
+    return array
+      ? { name: member.name, dtype: array.dtype, shape: array.shape }
+      : { name: member.name, dtype: scalarDtypeOf(member) };
+  });
   return { compound: fields };
 }
 
@@ -409,8 +420,14 @@ export function unpackFromHeap(
     const members = metadata.compound_type?.members ?? [];
     const records: CompoundRecord[] = [];
     for (let i = 0; i < count; i++) {
-      const record: Record<string, number | bigint | string | ObjectReference> = {};
+      const record: Record<string, number | bigint | string | ObjectReference | TypedArray> = {};
       for (const member of members) {
+        const array = arrayMemberOf(member);
+        if (array) {
+          const at = i * size + member.offset;
+          record[member.name] = new (typedArrayFor(array.dtype))(bytes.slice(at, at + member.size).buffer);
+          continue;
+        }
         const value = readElement(heap, bytes, view, i * size + member.offset, member, decode);
         record[member.name] = typeof value === "boolean" ? Number(value) : value;
       }

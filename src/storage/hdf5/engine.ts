@@ -33,7 +33,15 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** An HDF5 engine; `hdf5Backend` is the default one. */
+/**
+ * An HDF5 engine; `hdf5Backend` is the default one. Pass `openSink` to send the bytes elsewhere.
+ *
+ * @example
+ * ```ts
+ * const engine = createHdf5Engine({ openSink: (temporaryPath) => createFileSink(temporaryPath) });
+ * await configureAndWriteNwbfile(nwbfile, { nwbfilePath: "session.nwb", backend: engine });
+ * ```
+ */
 export function createHdf5Engine(options: Hdf5EngineOptions = {}): StorageEngine {
   const openSink = options.openSink ?? ((path: string) => createFileSink(path));
   return {
