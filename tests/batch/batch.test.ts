@@ -267,8 +267,7 @@ with h5py.File(sys.argv[1], "r") as f:
       // stop while the second session is being converted
       if (/sub-m1_ses-20240302: started/.test(stderr)) child.kill("SIGTERM");
     });
-    // the command line exits with 130 after any interruption
-    expect(await exited, stderr).toBe(130);
+    expect(await exited, stderr).toBe(143);
     expect(readdirSync(output)).toEqual(["sub-m1_ses-20240301.nwb"]);
     const finished = statSync(join(output, "sub-m1_ses-20240301.nwb")).mtimeMs;
     const again = await runConversionFromYaml({
