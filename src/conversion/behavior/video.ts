@@ -2,6 +2,7 @@
  * Behaviour videos as ImageSeries: the timing of one camera's files (one after another, or placed by the
  * user), and the series itself, with the frames kept in the video files or stored in the NWB file.
  */
+
 import { basename, resolve } from "node:path";
 import { type ChunkSource, firstRows } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
@@ -15,6 +16,7 @@ import type { NWBFile } from "../../nwb/containers/file.js";
 import { ImageSeries } from "../../nwb/containers/image.js";
 import type { Metadata } from "../metadata/schema.js";
 import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
+import { emitNeuroconvWarning } from "../warnings.js";
 
 /** One video file of a camera: its container index and what its frame times say. */
 export interface VideoSegment {
@@ -28,7 +30,7 @@ export function readVideoSegments(filePaths: readonly string[]): VideoSegment[] 
     const index = readVideoIndex(path);
     const timing = analyzeFrameTiming(index);
     for (const gap of timing.gaps) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${path}: about ${gap.missingFrames} frame(s) missing before frame ${gap.frame} ` +
           `(at ${index.timestamps[gap.frame]!.toFixed(6)} s); the series keeps each frame's own timestamp`,
         "NeuroconvVideoWarning",

@@ -1,6 +1,7 @@
 /**
  * Blackrock recordings (NSx) and sortings (NEV spikes, with the NEV's digital, serial and comment events).
  */
+
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
@@ -13,6 +14,7 @@ import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sor
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { type NevFile, type NsxFile, openNsxFile, readNevFile } from "../../formats/blackrock/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
@@ -99,10 +101,10 @@ export class BlackrockRecordingInterface extends BaseRecordingInterface<Blackroc
     this.unscaledReason = gains.some((g) => g === undefined)
       ? `${basename(nsxPath)} is NSx file spec ${this.nsx.spec}, which stores no scaling, and no .nev with digitization factors is beside it: values are written as stored (conversion 1), not in volts`
       : undefined;
-    if (this.unscaledReason) process.emitWarning(this.unscaledReason, "NeuroconvDataWarning");
+    if (this.unscaledReason) emitNeuroconvWarning(this.unscaledReason, "NeuroconvDataWarning");
     const offsets = new Set(this.nsx.channels.map((c) => c.offsetToVolts ?? 0));
     if (offsets.size > 1) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${basename(nsxPath)}: channels have different offsets (${[...offsets].join(", ")} V); an ElectricalSeries has one, the first is written`,
         "NeuroconvDataWarning",
       );
@@ -206,7 +208,7 @@ export class BlackrockSortingInterface extends BaseSortingInterface<BlackrockSor
     this.nev = readNevFile(sourceData.filePath);
     const nev = this.nev;
     if (nev.skippedPackets > 0) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${basename(nev.path)}: ${nev.skippedPackets} packets of other kinds (analog-input or periodic events, video sync, tracking, button or configuration events) are not converted`,
         "NeuroconvDataWarning",
       );

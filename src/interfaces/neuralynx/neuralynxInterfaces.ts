@@ -2,6 +2,7 @@
  * Neuralynx session folders: `.ncs` streams as ElectricalSeries with `Events.nev` as events, and `.nse`/`.ntt`
  * spikes as Units. Everything is on one clock: seconds since the earliest timestamp of any file of the folder.
  */
+
 import { basename } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import {
@@ -18,6 +19,7 @@ import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sor
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import {
   type NeuralynxEvents,
@@ -263,7 +265,7 @@ export class NeuralynxSortingInterface extends BaseSortingInterface<NeuralynxSor
       throw new SourceDataError(sourceData.folderPath, "holds no .nse or .ntt spike file");
     const shapes = new Set(files.map((f) => `${f.waveformLength}x${f.channels}`));
     if (shapes.size > 1) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${sourceData.folderPath}: spike files have different waveform shapes (${[...shapes].join(", ")}); waveforms are not written`,
         "NeuroconvDataWarning",
       );

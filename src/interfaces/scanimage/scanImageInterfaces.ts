@@ -2,11 +2,13 @@
  * ScanImage acquisitions: one channel (and one plane, or every plane as a volume) per interface, and a
  * converter that writes every channel × plane.
  */
+
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import { BaseImagingInterface, type ImagingDescription } from "../../conversion/ophys/imagingInterface.js";
 import type { Imaging } from "../../conversion/ophys/ophys.js";
 import { type Timing, timingFromTimestamps } from "../../conversion/timing.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceArgumentsError, SourceDataError } from "../../errors.js";
 import {
   openScanImage,
@@ -111,7 +113,7 @@ export class ScanImageImagingInterface extends BaseImagingInterface<ScanImageIma
     });
     this.samplePages = () => Array.from({ length: layout.numFrames }, (_, i) => layout.pageOf(i));
     if (this.acquisition.leftOverPages > 0) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${this.acquisition.files.at(-1)}: the last ${this.acquisition.leftOverPages} page(s) do not complete a volume and are left out`,
         "NeuroconvSourceWarning",
       );

@@ -1,9 +1,11 @@
 /**
  * Generic multi-page TIFF stacks (one or many files) as a TwoPhotonSeries, one channel, one or more planes.
  */
+
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { BaseImagingInterface } from "../../conversion/ophys/imagingInterface.js";
 import type { Imaging } from "../../conversion/ophys/ophys.js";
+import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceArgumentsError } from "../../errors.js";
 import {
   DIMENSION_ORDERS,
@@ -101,7 +103,7 @@ export class TiffImagingInterface extends BaseImagingInterface<TiffImagingSource
       channel,
     });
     if (layout.leftOver > 0) {
-      process.emitWarning(
+      emitNeuroconvWarning(
         `${paths.at(-1)}: the last ${layout.leftOver} page(s) do not complete a frame of ${numChannels} channel(s) × ${sourceData.numPlanes ?? 1} plane(s) and are left out`,
         "NeuroconvSourceWarning",
       );
