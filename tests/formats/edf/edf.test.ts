@@ -1,6 +1,7 @@
 /**
  * The EDF/BDF reader on the four MNE-Python sample files (EDF, EDF+C with annotations and a duplicate label,
- * BioSemi BDF, two rates in one record), against numpy decoding per the specification; and a truncated copy.
+ * BioSemi BDF, two rates in one record) and a generated EDF+D file (sub-second start, gap, annotations,
+ * inverted range), against numpy decoding per the specification; and a truncated copy.
  */
 import { copyFileSync, mkdtempSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { SourceDataError } from "../../../src/errors.js";
 import { openEdfFile } from "../../../src/formats/edf/index.js";
 import { hasTestdata, testdata } from "../../helpers/testdata.js";
+import { writeEdfPlus } from "./generator.js";
 import { numpyAvailable, numpyReadEdf } from "./oracle.js";
 
 const HAVE = hasTestdata();
@@ -18,13 +20,20 @@ const FILES = [
   "test_uneven_samp.edf",
   "duplicate_channel_labels.edf",
 ];
-const path = (name: string) => testdata("edf/mne", name);
+const GENERATED = join(mkdtempSync(join(tmpdir(), "edf-plus-")), "generated.edf");
+const path = (name: string) => (name === "generated.edf" ? GENERATED : testdata("edf/mne", name));
+writeEdfPlus(GENERATED);
 
 describe.skipIf(!HAVE)("EDF/BDF reader on the MNE sample files", () => {
   it("reads headers, digital samples, scaling and annotations as numpy decodes them", async (context) => {
     if (!numpyAvailable()) return context.skip();
-    const oracles = numpyReadEdf(FILES.map(path));
-    for (const [k, name] of FILES.entries()) {
+    const all = [...FILES, "generated.edf"];
+    const oracles = numpyReadEdf(all.map(path));
+    expect(oracles[4]!.annotations).toEqual([
+      [0.5, 0.2, "Stim"],
+      [3.5, null, "Lights off"],
+    ]);
+    for (const [k, name] of all.entries()) {
       const oracle = oracles[k]!;
       const edf = openEdfFile(path(name));
       expect(edf.header.patient).toBe(oracle.patient);
@@ -62,6 +71,11 @@ describe.skipIf(!HAVE)("EDF/BDF reader on the MNE sample files", () => {
     expect(plus.continuous).toBe(true);
     expect(plus.dataSignals.map((s) => s.label)).toEqual(["EEG F1-Ref", "EEG F2-Ref", "EEG F1-Ref"]);
     expect(openEdfFile(path("test_edf_stim_channel.edf")).header.recordDuration).toBe(9.59375);
+    const generated = openEdfFile(GENERATED);
+    expect(generated.header.variant).toBe("EDF+D");
+    expect(generated.startOffset).toBe(0.25);
+    expect(generated.continuous).toBe(false);
+    expect(generated.dataSignals[0]!.gain).toBeLessThan(0); // inverted physical range
   });
 
   it("reads a multi-channel window of one rate", async () => {
