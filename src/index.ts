@@ -365,22 +365,40 @@ export { DynamicTable } from "./nwb/containers/table.js";
 export { hasUtcOffset, localTimeZone } from "./nwb/containers/time.js";
 
 // ---- NWB schema ------------------------------------------------------------------------------------------
+/**
+ * Schema registries (`createRegistry`, `defaultRegistry`, `registryFor` the namespaces a file uses) and the
+ * extension namespaces we carry: `ndxEvents`, `ndxPose`, `ndxSound`.
+ */
 export {
   createRegistry,
   defaultRegistry,
   extensionNamespaces,
+  /** The ndx-events 0.4.0 namespace (added to the registry automatically when a file uses its types). */
   ndxEvents,
+  /** The ndx-pose 0.1.1 namespace, as NeuroConv's reference files cache it (added automatically when used). */
   ndxPose,
+  /** The ndx-sound namespace (declared version 0.1.0; added automatically when used). */
   ndxSound,
   registryFor,
 } from "./nwb/schema/index.js";
 export type { Namespace } from "./nwb/schema/spec.js";
+/**
+ * Typed classes of every NWB type, generated from the schema, one namespace object per schema namespace:
+ * `coreTypes` (`coreTypes.TimeSeries`, ...), `hdmfCommonTypes`, `hdmfExperimentalTypes`, and the extensions'
+ * `ndxEventsTypes`, `ndxPoseTypes`, `ndxSoundTypes`.
+ */
 export {
+  /** Typed classes of every NWB core type, generated from the schema (`new coreTypes.IntracellularElectrode({...})`). */
   coreTypes,
+  /** Typed classes of every hdmf-common type (DynamicTable, VectorData, ...), generated from the schema. */
   hdmfCommonTypes,
+  /** Typed classes of every hdmf-experimental type, generated from the schema. */
   hdmfExperimentalTypes,
+  /** Typed classes of the ndx-events 0.4.0 types (EventsTable, MeaningsTable, ...), generated from the schema. */
   ndxEventsTypes,
+  /** Typed classes of the ndx-pose 0.1.1 types (PoseEstimation, PoseEstimationSeries), generated from the schema. */
   ndxPoseTypes,
+  /** Typed classes of the ndx-sound types (AcousticWaveformSeries), generated from the schema. */
   ndxSoundTypes,
 } from "./nwb/types/index.js";
 
@@ -431,7 +449,10 @@ export {
   type SpecificationProblem,
   StorageError,
 } from "./errors.js";
+/** Compression codecs (`Codec`, its `CodecOptions`): `codecNames` lists them, `registerCodec` adds one. */
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
+/** Storage engines: `registerStorageEngine` adds one, `storageEngineNames` lists them. */
 export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
+/** The HDF5 engines (h5wasm-based; `Hdf5EngineOptions` configures `createHdf5Engine`). */
 export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
 export type { FilterSpec, StorageEngine, StorageReader, StorageWriter } from "./storage/types.js";

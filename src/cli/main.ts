@@ -167,7 +167,7 @@ async function convert(conversion: Conversion, options: ConvertOptions, io: CliI
     ...(io.signal && { signal: io.signal }),
     onProgress: ({ bytesWritten, totalBytes }) => progress.update(bytesWritten, totalBytes),
   }).catch((error: unknown) => {
-    progress.finish();
+    progress.stop();
     if (!io.signal?.aborted) throw error;
     throw new Error(`${(error as Error).message}; nothing was written to ${options.output}`);
   });

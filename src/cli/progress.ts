@@ -8,7 +8,10 @@ export type ProgressMode = "bar" | "lines" | "off";
 
 export interface ProgressReporter {
   update(bytesWritten: number, totalBytes: number): void;
+  /** The write completed: show 100 %. */
   finish(): void;
+  /** The write failed: clear the bar without claiming completion. */
+  stop(): void;
 }
 
 /** "1m05s" / "42s"; "--" while too little is known. */
@@ -30,7 +33,7 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 export function progressReporter(mode: ProgressMode, writeLine: (text: string) => void): ProgressReporter {
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
-  if (mode === "off") return { update: () => {}, finish: () => {} };
+  if (mode === "off") return { update: () => {}, finish: () => {}, stop: () => {} };
   if (mode === "lines") {
     let nextTenth = 1;
     let last: [number, number] | undefined;
@@ -47,6 +50,7 @@ export function progressReporter(mode: ProgressMode, writeLine: (text: string) =
       finish() {
         if (last && nextTenth <= 10) line(last[1], last[1], 100);
       },
+      stop() {},
     };
   }
   const bar = new SingleBar({
@@ -75,6 +79,9 @@ export function progressReporter(mode: ProgressMode, writeLine: (text: string) =
       if (!barStarted) return;
       bar.update(bar.getTotal(), { ...payload(total), remaining: "0s" });
       bar.stop();
+    },
+    stop() {
+      if (barStarted) bar.stop();
     },
   };
 }

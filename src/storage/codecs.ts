@@ -10,8 +10,10 @@ import { promisify } from "node:util";
 import { deflate, inflate } from "node:zlib";
 import type { FilterSpec } from "./types.js";
 
+/** A codec's options by name (e.g. `{ level: 4 }` for gzip). */
 export type CodecOptions = Readonly<Record<string, number>>;
 
+/** A filter that encodes (and decodes) one chunk's bytes; register it with {@link registerCodec}. */
 export interface Codec {
   readonly name: string;
   /** One line for help texts and printed configurations. */
@@ -118,6 +120,7 @@ export function getCodec(name: string): Codec | undefined {
   return registry.get(name);
 }
 
+/** Names of the registered codecs (`["shuffle", "gzip"]` unless more were registered). */
 export function codecNames(): string[] {
   return [...registry.keys()];
 }

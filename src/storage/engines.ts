@@ -27,6 +27,7 @@ export function registerStorageEngine(engine: StorageEngine): void {
   engines.set(engine.name, engine);
 }
 
+/** Names of the registered storage engines (`["hdf5", "h5wasm"]` unless more were registered). */
 export function storageEngineNames(): string[] {
   return [...engines.keys()];
 }

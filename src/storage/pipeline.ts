@@ -18,7 +18,7 @@ import {
 } from "../data/dtype.js";
 import { cutBlock } from "./chunks.js";
 import { encodeChunk } from "./codecs.js";
-import type { ChunkedDatasetRequest, ChunkedDatasetWriter, ChunkedDtype } from "./types.js";
+import type { ChunkedDatasetRequest, ChunkedDatasetWriter, ChunkedDtype, StopSignal } from "./types.js";
 
 /** Default number of chunks encoded at once: one per core. */
 export function defaultJobs(): number {
@@ -90,7 +90,7 @@ export interface ChunkedWriteOptions {
   readonly blockRows: number;
   /** Called with the number of rows of each block once its chunks are handed to the pool. */
   readonly onBlock?: (rows: number) => void;
-  readonly signal?: AbortSignal;
+  readonly signal?: StopSignal;
   /** Named in errors about the source. */
   readonly name: string;
 }

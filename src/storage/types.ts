@@ -55,6 +55,16 @@ export interface FilterSpec {
   readonly options?: Readonly<Record<string, number>>;
 }
 
+/**
+ * What a write needs of an `AbortSignal` (any AbortSignal fits); declared here so that the published types
+ * need neither DOM nor Node typings.
+ */
+export interface StopSignal {
+  readonly aborted: boolean;
+  /** Throws the reason when aborted. */
+  throwIfAborted(): void;
+}
+
 /** A dataset written whole from memory (small values: attributes-like data, strings, references, compounds). */
 export interface InMemoryDatasetRequest {
   readonly dtype: Dtype;

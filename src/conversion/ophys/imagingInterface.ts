@@ -23,6 +23,17 @@ export interface ImagingDescription {
   readonly seriesDescription?: string;
 }
 
+/**
+ * Base of the imaging interfaces: a subclass sets `imaging` (rate and lazy frames) and may override
+ * `description` (names, device, pixel size) and `getOriginalTiming` (per-frame times).
+ *
+ * @example
+ * ```ts
+ * class MyImaging extends BaseImagingInterface<{ filePath: string }> {
+ *   protected readonly imaging = { samplingRate: 30, data: myFrames };
+ * }
+ * ```
+ */
 export abstract class BaseImagingInterface<
   Source extends object = object,
 > extends BaseTemporalInterface<Source> {

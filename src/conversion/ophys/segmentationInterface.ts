@@ -8,6 +8,17 @@ import { BaseTemporalInterface } from "../temporal.js";
 import type { Timing } from "../timing.js";
 import { addSegmentationToNwbfile, type Segmentation } from "./ophys.js";
 
+/**
+ * Base of the segmentation interfaces: a subclass sets `segmentation` (ROI masks, traces, acceptance,
+ * images) and may override `nameSuffix` when several planes share a file.
+ *
+ * @example
+ * ```ts
+ * class MyRois extends BaseSegmentationInterface<{ folderPath: string }> {
+ *   protected readonly segmentation = { samplingRate: 30, imageShape: [512, 512], pixelMasks, roiIds, traces: { raw } };
+ * }
+ * ```
+ */
 export abstract class BaseSegmentationInterface<
   Source extends object = object,
 > extends BaseTemporalInterface<Source> {

@@ -78,10 +78,11 @@ export function findScanImageFiles(filePath: string): string[] {
 /** The `SI.*` text of a ScanImage 2016+ file: its own header, else the Software or ImageDescription tag. */
 function readHeaderText(tiff: TiffFile): { text: string; generation: "2016+" | "3.x" } {
   if (tiff.bigTiff && tiff.littleEndian) {
-    const head = tiff.readBytes(16, 16);
+    const head = Buffer.from(tiff.readBytes(16, 16));
     if (head.length === 16 && head.readUInt32LE(0) === SCANIMAGE_MAGIC) {
       const size = head.readUInt32LE(8);
-      return { text: tiff.readBytes(32, size).toString("utf8").replace(/\0+$/, ""), generation: "2016+" };
+      const text = new TextDecoder().decode(tiff.readBytes(32, size)).replace(/\0+$/, "");
+      return { text, generation: "2016+" };
     }
   }
   const software = tiff.readText(0, Tag.Software) ?? "";

@@ -181,7 +181,7 @@ export class TiffFile {
   }
 
   /** Bytes `[position, position + length)` of the file (for headers some writers add, e.g. ScanImage). */
-  readBytes(position: number, length: number): Buffer {
+  readBytes(position: number, length: number): Uint8Array {
     const fd = openSync(this.path, "r");
     try {
       return readAt(fd, position, length);

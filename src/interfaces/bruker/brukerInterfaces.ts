@@ -31,6 +31,7 @@ export const BrukerTiffSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of BrukerTiff, as a TypeScript type. */
 export type BrukerTiffSource = Static<typeof BrukerTiffSourceSchema>;
 
 /**
@@ -143,6 +144,7 @@ export const BrukerTiffConverterSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of BrukerTiffConverter, as a TypeScript type. */
 export type BrukerTiffConverterSource = Static<typeof BrukerTiffConverterSourceSchema>;
 
 /**

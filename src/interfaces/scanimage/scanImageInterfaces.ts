@@ -39,6 +39,7 @@ export const ScanImageImagingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of ScanImageImaging, as a TypeScript type. */
 export type ScanImageImagingSource = Static<typeof ScanImageImagingSourceSchema>;
 
 /** "Channel 1" -> "Channel1": NWB names of the series and planes of a channel. */
@@ -180,6 +181,7 @@ export const ScanImageConverterSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of ScanImageConverter, as a TypeScript type. */
 export type ScanImageConverterSource = Static<typeof ScanImageConverterSourceSchema>;
 
 /**

@@ -30,6 +30,7 @@ export const Suite2pSegmentationSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of Suite2pSegmentation, as a TypeScript type. */
 export type Suite2pSegmentationSource = Static<typeof Suite2pSegmentationSourceSchema>;
 
 /**
@@ -102,6 +103,7 @@ export const Suite2pConverterSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of Suite2pConverter, as a TypeScript type. */
 export type Suite2pConverterSource = Static<typeof Suite2pConverterSourceSchema>;
 
 /**

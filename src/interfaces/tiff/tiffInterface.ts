@@ -48,6 +48,7 @@ export const TiffImagingSourceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+/** The source arguments of TiffImaging, as a TypeScript type. */
 export type TiffImagingSource = Static<typeof TiffImagingSourceSchema>;
 
 /**

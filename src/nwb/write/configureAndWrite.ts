@@ -4,7 +4,7 @@
 import { dirname, resolve } from "node:path";
 import { NWBValidationError } from "../../errors.js";
 import { resolveStorageEngine } from "../../storage/engines.js";
-import type { StorageEngine } from "../../storage/types.js";
+import type { StopSignal, StorageEngine } from "../../storage/types.js";
 import { ImageSeries } from "../containers/image.js";
 import { type GroupNode, namespacesUsed } from "../containers/node.js";
 import { registryFor } from "../schema/index.js";
@@ -66,7 +66,7 @@ export interface WriteNwbfileOptions {
   /** Chunks compressed at once; default: one per core (`os.availableParallelism()`). */
   readonly jobs?: number;
   /** Stops the write; the output is removed and the promise rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
+  readonly signal?: StopSignal;
 }
 
 /**

@@ -15,6 +15,7 @@ import { defaultJobs, TaskPool, writeChunkedRows } from "../../storage/pipeline.
 import {
   type CompoundRecord,
   objectReference,
+  type StopSignal,
   type StorageWriter,
   type StoredValue,
 } from "../../storage/types.js";
@@ -63,7 +64,7 @@ export interface WriteOptions {
   /** Chunks encoded at once (default: one per core). */
   readonly jobs?: number;
   /** Stops the write (the caller then aborts the output). */
-  readonly signal?: AbortSignal;
+  readonly signal?: StopSignal;
 }
 
 /** Writes every object of the plan, then the cached specification, to an open storage file. */
@@ -134,7 +135,7 @@ async function writeChunked(
   configuration: DatasetIOConfiguration,
   pool: TaskPool,
   advance: (dataset: string, bytes: number) => void,
-  signal: AbortSignal | undefined,
+  signal: StopSignal | undefined,
 ): Promise<void> {
   const request = {
     dtype: configuration.dtype,

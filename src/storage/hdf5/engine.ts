@@ -14,6 +14,7 @@ import { HDF5_CODECS, hdf5ChunkingProblem, hdf5FilterOf } from "./filters.js";
 import { openWithH5wasm } from "./h5wasmBackend.js";
 import { Hdf5Writer } from "./writer/index.js";
 
+/** Options of {@link createHdf5Engine}. */
 export interface Hdf5EngineOptions {
   /** Opens the sink for a new file at `temporaryPath` (default: a Node file). Tests pass failing sinks. */
   readonly openSink?: (temporaryPath: string) => Promise<ByteSink>;
