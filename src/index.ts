@@ -201,6 +201,12 @@ export {
   type DeepLabCutSource,
   DeepLabCutSourceSchema,
 } from "./interfaces/deeplabcut/deepLabCutInterface.js";
+// EDF / EDF+ / BDF / BDF+
+export {
+  EDFRecordingInterface,
+  type EDFRecordingSource,
+  EDFRecordingSourceSchema,
+} from "./interfaces/edf/edfInterface.js";
 // Intan
 export {
   IntanAnalogInterface,

@@ -172,11 +172,18 @@ export class InterleavedFile {
   }
 }
 
+/** One column of samples read by row range (a single-channel {@link InterleavedFile}, or a decoder over one). */
+export interface ColumnReader {
+  readonly dtype: NumericDtype;
+  readonly numSamples: number;
+  readRows(start: number, end: number): Promise<TypedArray>;
+}
+
 /**
- * Single-channel files of equal length (one file per channel: Neuralynx `.ncs`, Plexon continuous channels)
- * as one lazy (time, channels) source.
+ * Single-channel files of equal length (one file per channel: Neuralynx `.ncs`, Plexon continuous channels;
+ * one signal of EDF records) as one lazy (time, channels) source.
  */
-export function stackColumns(files: readonly InterleavedFile[]): ChunkSource {
+export function stackColumns(files: readonly ColumnReader[]): ChunkSource {
   const rows = files[0]?.numSamples ?? 0;
   const dtype = files[0]?.dtype ?? "int16";
   return {

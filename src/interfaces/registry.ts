@@ -9,6 +9,7 @@ import { AudioInterface } from "./audio/audioInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
+import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -105,6 +106,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: DeepLabCutInterface, aliases: ["deeplabcut", "dlc"] },
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
+  { cls: EDFRecordingInterface, aliases: ["edf"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
