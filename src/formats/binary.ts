@@ -57,13 +57,7 @@ export function readFullySync(fd: number, target: Uint8Array, position: number, 
  * is a SourceDataError that names `what` was being read, so a truncated header says so.
  */
 export function readBytesSync(path: string, position: number, length: number, what = "its header"): Buffer {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-  try {
+  return withOpenFile(path, (fd) => {
     const out = Buffer.alloc(length);
     let done = 0;
     while (done < length) {
@@ -77,9 +71,7 @@ export function readBytesSync(path: string, position: number, length: number, wh
       done += n;
     }
     return out;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /**

@@ -5,8 +5,8 @@
  * header_bytes, description, date_created, channel, channelType, sampleRate, blockLength, bufferSize,
  * bitVolts.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { SourceDataError } from "../../errors.js";
+import { readFullySync, withOpenFile } from "../binary.js";
 
 /** Bytes of every legacy header. */
 export const LEGACY_HEADER_BYTES = 1024;
@@ -87,14 +87,7 @@ export function parseLegacyHeader(text: string, path: string, fileSize: number):
 
 /** Reads and parses the header of a legacy file synchronously. */
 export function readLegacyHeader(path: string): LegacyHeader {
-  let fd: number;
-  try {
-    fd = openSync(path, "r");
-  } catch (error) {
-    throw new SourceDataError(path, `cannot open the file (${(error as Error).message})`);
-  }
-  try {
-    const size = fstatSync(fd).size;
+  return withOpenFile(path, (fd, _path, size) => {
     if (size < LEGACY_HEADER_BYTES) {
       throw new SourceDataError(
         path,
@@ -102,14 +95,7 @@ export function readLegacyHeader(path: string): LegacyHeader {
       );
     }
     const bytes = Buffer.alloc(LEGACY_HEADER_BYTES);
-    let done = 0;
-    while (done < LEGACY_HEADER_BYTES) {
-      const n = readSync(fd, bytes, done, LEGACY_HEADER_BYTES - done, done);
-      if (n === 0) break;
-      done += n;
-    }
+    readFullySync(fd, bytes, 0, path);
     return parseLegacyHeader(bytes.toString("latin1"), path, size);
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
