@@ -394,6 +394,7 @@ export const SCHEMA_INPUTS: readonly { input: string; only?: readonly string[]; 
   },
   { input: "nwb-schema/extensions/ndx-sound/0.2.3", out: "src/nwb/schema/extensions" },
   { input: "nwb-schema/extensions/ndx-events/0.4.0", out: "src/nwb/schema/extensions" },
+  { input: "nwb-schema/extensions/ndx-miniscope/0.5.1", out: "src/nwb/schema/extensions" },
 ];
 
 /**

@@ -375,6 +375,8 @@ export {
   extensionNamespaces,
   /** The ndx-events 0.4.0 namespace (added to the registry automatically when a file uses its types). */
   ndxEvents,
+  /** The ndx-miniscope 0.5.1 namespace (the `Miniscope` device; added automatically when used). */
+  ndxMiniscope,
   /** The ndx-pose 0.1.1 namespace, as NeuroConv's reference files cache it (added automatically when used). */
   ndxPose,
   /** The ndx-sound namespace (declared version 0.1.0; added automatically when used). */
@@ -396,6 +398,8 @@ export {
   hdmfExperimentalTypes,
   /** Typed classes of the ndx-events 0.4.0 types (EventsTable, MeaningsTable, ...), generated from the schema. */
   ndxEventsTypes,
+  /** Typed classes of the ndx-miniscope 0.5.1 types (the Miniscope device), generated from the schema. */
+  ndxMiniscopeTypes,
   /** Typed classes of the ndx-pose 0.1.1 types (PoseEstimation, PoseEstimationSeries), generated from the schema. */
   ndxPoseTypes,
   /** Typed classes of the ndx-sound types (AcousticWaveformSeries), generated from the schema. */

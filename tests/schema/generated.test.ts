@@ -20,6 +20,8 @@ import * as hdmfExperimental from "../../src/nwb/types/hdmfExperimental.js";
 import * as hdmfExperimentalDefinitions from "../../src/nwb/types/hdmfExperimentalDefinitions.js";
 import * as ndxEvents from "../../src/nwb/types/ndxEvents.js";
 import * as ndxEventsDefinitions from "../../src/nwb/types/ndxEventsDefinitions.js";
+import * as ndxMiniscope from "../../src/nwb/types/ndxMiniscope.js";
+import * as ndxMiniscopeDefinitions from "../../src/nwb/types/ndxMiniscopeDefinitions.js";
 import * as ndxPose from "../../src/nwb/types/ndxPose.js";
 import * as ndxPoseDefinitions from "../../src/nwb/types/ndxPoseDefinitions.js";
 import * as ndxSound from "../../src/nwb/types/ndxSound.js";
@@ -33,6 +35,7 @@ const modules: Record<string, [Record<string, unknown>, Record<string, TypeDefin
   "ndx-events": [ndxEvents, ndxEventsDefinitions],
   "ndx-pose": [ndxPose, ndxPoseDefinitions],
   "ndx-sound": [ndxSound, ndxSoundDefinitions],
+  "ndx-miniscope": [ndxMiniscope, ndxMiniscopeDefinitions],
 };
 
 const registry = createRegistry(Object.values(extensionNamespaces));

@@ -43,6 +43,7 @@ const extensionOrigins: Record<string, { yaml: string } | { nwb: string }> = {
   },
   "ndx-sound": { yaml: "extensions/ndx-sound/0.2.3/ndx-sound.namespace.yaml" },
   "ndx-events": { yaml: "extensions/ndx-events/0.4.0/ndx-events.namespace.yaml" },
+  "ndx-miniscope": { yaml: "extensions/ndx-miniscope/0.5.1/ndx-miniscope.namespace.yaml" },
 };
 
 type Obj = Record<string, unknown>;

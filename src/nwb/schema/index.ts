@@ -28,7 +28,7 @@ export function createRegistry(extensions: readonly Namespace[] = []): SchemaReg
   return new SchemaRegistry([...builtinNamespaces, ...extensions]);
 }
 
-export { ndxEvents, ndxPose, ndxSound } from "./extensions/index.js";
+export { ndxEvents, ndxMiniscope, ndxPose, ndxSound } from "./extensions/index.js";
 export { extensionNamespaces };
 
 const byExtensions = new Map<string, SchemaRegistry>();

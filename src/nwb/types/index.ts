@@ -22,5 +22,6 @@ export {
 export * as hdmfCommonTypes from "./hdmfCommon.js";
 export * as hdmfExperimentalTypes from "./hdmfExperimental.js";
 export * as ndxEventsTypes from "./ndxEvents.js";
+export * as ndxMiniscopeTypes from "./ndxMiniscope.js";
 export * as ndxPoseTypes from "./ndxPose.js";
 export * as ndxSoundTypes from "./ndxSound.js";
