@@ -222,6 +222,15 @@ export {
   type LightningPoseSource,
   LightningPoseSourceSchema,
 } from "./interfaces/lightningpose/lightningPoseInterface.js";
+// UCLA Miniscope
+export {
+  MiniscopeConverter,
+  type MiniscopeConverterSource,
+  MiniscopeConverterSourceSchema,
+  MiniscopeImagingInterface,
+  type MiniscopeImagingSource,
+  MiniscopeImagingSourceSchema,
+} from "./interfaces/miniscope/miniscopeInterfaces.js";
 // Neuralynx
 export {
   NeuralynxRecordingInterface,

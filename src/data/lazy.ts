@@ -4,7 +4,7 @@
  * A {@link ChunkSource} knows its dtype and full shape up front and yields blocks of whole rows along the
  * first axis when the writer asks for them. Nothing is read from the underlying file before that.
  */
-import type { NumericDtype, TypedArray } from "./dtype.js";
+import { allocate, type NumericDtype, type TypedArray } from "./dtype.js";
 
 /** Lazy bulk data: element type, full shape and rows read on demand (nothing is read before the writer asks). */
 export interface ChunkSource {
@@ -35,5 +35,69 @@ export function firstRows(source: ChunkSource, rows: number): ChunkSource {
     dtype: source.dtype,
     shape: [kept, ...source.shape.slice(1)],
     readRows: (start, end) => source.readRows(start, Math.min(end, kept)),
+  };
+}
+
+/**
+ * Sources of one dtype and one row shape read as one, rows of the first following those of the second
+ * (a movie saved in several files); each part is asked only for the rows it holds.
+ */
+export function concatenatedRows(parts: readonly ChunkSource[]): ChunkSource {
+  const first = parts[0];
+  if (!first) throw new RangeError("concatenatedRows needs at least one source");
+  const rowShape = first.shape.slice(1);
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  for (const part of parts) {
+    if (part.dtype !== first.dtype || part.shape.slice(1).join() !== rowShape.join()) {
+      throw new RangeError(
+        `cannot join a ${part.dtype} (${part.shape.join(", ")}) source to ${first.dtype} rows of (${rowShape.join(", ")})`,
+      );
+    }
+  }
+  const starts = [0];
+  for (const part of parts) starts.push(starts.at(-1)! + (part.shape[0] ?? 0));
+  return {
+    dtype: first.dtype,
+    shape: [starts.at(-1)!, ...rowShape],
+    async readRows(start, end) {
+      const out = allocate(first.dtype, (end - start) * rowSize);
+      for (let k = 0; k < parts.length; k++) {
+        const from = Math.max(start, starts[k]!);
+        const to = Math.min(end, starts[k + 1]!);
+        if (from >= to) continue;
+        const rows = await parts[k]!.readRows(from - starts[k]!, to - starts[k]!);
+        (out as { set(rows: TypedArray, offset: number): void }).set(rows, (from - start) * rowSize);
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * The frames of a (time, rows, columns) source as (time, columns, rows): video decoders give frames row by
+ * row, NWB image series store them (time, x, y).
+ */
+export function transposedFrames(source: ChunkSource): ChunkSource {
+  const [count = 0, rows = 0, columns = 0] = source.shape;
+  if (source.shape.length !== 3) {
+    throw new RangeError(
+      `transposedFrames takes (time, rows, columns) frames, not (${source.shape.join(", ")})`,
+    );
+  }
+  const frameSize = rows * columns;
+  return {
+    dtype: source.dtype,
+    shape: [count, columns, rows],
+    async readRows(start, end) {
+      const frames = await source.readRows(start, end);
+      const out = allocate(source.dtype, frames.length);
+      for (let f = 0; f < end - start; f++) {
+        const base = f * frameSize;
+        for (let y = 0; y < rows; y++) {
+          for (let x = 0; x < columns; x++) out[base + x * rows + y] = frames[base + y * columns + x]!;
+        }
+      }
+      return out;
+    },
   };
 }

@@ -17,6 +17,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
@@ -37,7 +38,6 @@ import {
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
-
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -107,6 +107,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: MiniscopeImagingInterface, aliases: ["miniscope"] },
+  { cls: MiniscopeConverter, aliases: ["miniscope-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

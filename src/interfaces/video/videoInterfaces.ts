@@ -19,6 +19,7 @@ import type { Timing } from "../../conversion/timing.js";
 import { decodedFrames } from "../../formats/video/decoder.js";
 import { VIDEO_SUFFIXES } from "../../formats/video/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
+import type { ImageSeries } from "../../nwb/containers/image.js";
 
 /** Conversion options of the video interfaces. */
 export interface VideoConversionOptions extends StandardConversionOptions {
@@ -93,8 +94,8 @@ abstract class BaseVideoInterface<
     metadata: Metadata,
     options: VideoConversionOptions | undefined,
     frames?: ReturnType<typeof decodedFrames>,
-  ): void {
-    addVideoSeries(nwbfile, metadata, {
+  ): ImageSeries {
+    return addVideoSeries(nwbfile, metadata, {
       name: this.videoName,
       metadataSection: this.metadataSection,
       segments: this.segments,
