@@ -222,6 +222,12 @@ export {
   type LightningPoseSource,
   LightningPoseSourceSchema,
 } from "./interfaces/lightningpose/lightningPoseInterface.js";
+// Minian
+export {
+  MinianSegmentationInterface,
+  type MinianSegmentationSource,
+  MinianSegmentationSourceSchema,
+} from "./interfaces/minian/minianInterface.js";
 // UCLA Miniscope
 export {
   MiniscopeConverter,

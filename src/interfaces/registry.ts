@@ -17,6 +17,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MinianSegmentationInterface } from "./minian/minianInterface.js";
 import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
@@ -109,6 +110,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: MiniscopeImagingInterface, aliases: ["miniscope"] },
   { cls: MiniscopeConverter, aliases: ["miniscope-all"] },
+  { cls: MinianSegmentationInterface, aliases: ["minian"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

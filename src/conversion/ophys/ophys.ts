@@ -124,12 +124,25 @@ export interface Segmentation {
   readonly accepted?: readonly boolean[];
   /** Summary images by name (mean, correlation, max, ...), each (x, y) row-major. */
   readonly images?: Readonly<Record<string, Float32Array>>;
+  /**
+   * Background components (CNMF's b and f): their dense masks, (x, y) row-major, and traces (time,
+   * components), written as `BackgroundPlaneSegmentation` and its `Background` series in Fluorescence.
+   */
+  readonly background?: { readonly imageMasks: readonly Float32Array[]; readonly traces: ChunkSource };
+}
+
+/** A dense (x, y) row-major mask as the nested rows of a PlaneSegmentation image_mask. */
+function imageMaskRows(mask: Float32Array, width: number, height: number): number[][] {
+  return Array.from({ length: width }, (_, x) => Array.from(mask.subarray(x * height, (x + 1) * height)));
 }
 
 const TRACE_NAMES: Record<string, string> = {
   raw: "RoiResponseSeries",
   neuropil: "Neuropil",
   deconvolved: "Deconvolved",
+  denoised: "Denoised",
+  baseline: "Baseline",
+  residual: "Residual",
   dff: "DfOverF",
 };
 
@@ -152,10 +165,11 @@ export function addSegmentationToNwbfile(
     : ophys.ImageSegmentation?.plane_segmentations[0];
   const planeName = planeEntry?.imaging_plane ?? ophys.ImagingPlane?.[0]?.name ?? "ImagingPlane";
   const module = nwbfile.createProcessingModule("ophys", "processed optical physiology data");
+  const imagingPlane = ensureImagingPlane(nwbfile, metadata, planeName);
   const rois = new PlaneSegmentation({
     name: planeEntry?.name ?? `PlaneSegmentation${suffix}`,
     description: planeEntry?.description ?? PLACEHOLDER_DESCRIPTION,
-    imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
+    imaging_plane: imagingPlane,
   });
   rois.addColumn({ name: "roi_name", description: "identifier of the ROI in the source", dtype: "utf8" });
   const [width, height] = segmentation.imageShape;
@@ -179,11 +193,7 @@ export function addSegmentationToNwbfile(
       ? {
           pixel_mask: Array.from(pixels.x, (x, p) => ({ x, y: pixels.y[p]!, weight: pixels.weight[p]! })),
         }
-      : {
-          image_mask: Array.from({ length: width }, (_, x) =>
-            Array.from(dense!.subarray(x * height, (x + 1) * height)),
-          ),
-        };
+      : { image_mask: imageMaskRows(dense!, width, height) };
     rois.addRoi({
       ...mask,
       roi_name: String(id),
@@ -226,6 +236,31 @@ export function addSegmentationToNwbfile(
       ...seriesTiming(timing),
     });
     (kind === "dff" ? dff : fluorescence).push(series);
+  }
+  const background = segmentation.background;
+  if (background) {
+    const backgroundRois = new PlaneSegmentation({
+      name: `BackgroundPlaneSegmentation${suffix}`,
+      description: `background components of ${rois.name}`,
+      imaging_plane: imagingPlane,
+    });
+    for (const mask of background.imageMasks) {
+      backgroundRois.addRoi({ image_mask: imageMaskRows(mask, width, height) });
+    }
+    (container as GroupNode).add(backgroundRois);
+    fluorescence.push(
+      new RoiResponseSeries({
+        name: `Background${suffix}`,
+        description: `traces of the background components of ${rois.name}`,
+        data: stub ? firstRows(background.traces, stub) : background.traces,
+        rois: backgroundRois.createRoiTableRegion(
+          [...background.imageMasks.keys()],
+          "all background components",
+        ),
+        unit: "n.a.",
+        ...seriesTiming(timing),
+      }),
+    );
   }
   if (fluorescence.length > 0) module.add(new Fluorescence(fluorescence));
   if (dff.length > 0) module.add(new Fluorescence(dff, { neurodataType: "DfOverF" }));
