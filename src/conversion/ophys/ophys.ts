@@ -115,7 +115,7 @@ export interface Segmentation {
   /** Image size, (x, y) = (columns, rows) of the imaged frame. */
   readonly imageShape: readonly [number, number];
   /** Dense masks, one per ROI, (x, y) row-major; or, for large frames, {@link pixelMasks}. */
-  readonly imageMasks?: readonly Float32Array[];
+  readonly imageMasks?: readonly (Float32Array | Float64Array)[];
   readonly pixelMasks?: readonly PixelMask[];
   readonly roiIds: readonly (number | string)[];
   /** Traces, (time, rois), keyed by kind: raw, neuropil, deconvolved, dff. */
@@ -123,16 +123,16 @@ export interface Segmentation {
   /** Whether each ROI was classified as a cell (written as Accepted and Rejected columns). */
   readonly accepted?: readonly boolean[];
   /** Summary images by name (mean, correlation, max, ...), each (x, y) row-major. */
-  readonly images?: Readonly<Record<string, Float32Array>>;
+  readonly images?: Readonly<Record<string, Float32Array | Float64Array>>;
   /**
    * Background components (CNMF's b and f): their dense masks, (x, y) row-major, and traces (time,
    * components), written as `BackgroundPlaneSegmentation` and its `Background` series in Fluorescence.
    */
-  readonly background?: { readonly imageMasks: readonly Float32Array[]; readonly traces: ChunkSource };
+  readonly background?: { readonly imageMasks: readonly (Float32Array | Float64Array)[]; readonly traces: ChunkSource };
 }
 
 /** A dense (x, y) row-major mask as the nested rows of a PlaneSegmentation image_mask. */
-function imageMaskRows(mask: Float32Array, width: number, height: number): number[][] {
+function imageMaskRows(mask: Float32Array | Float64Array, width: number, height: number): number[][] {
   return Array.from({ length: width }, (_, x) => Array.from(mask.subarray(x * height, (x + 1) * height)));
 }
 

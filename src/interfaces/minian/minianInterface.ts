@@ -54,9 +54,9 @@ const TRACE_VARIABLES: readonly (readonly [string, string])[] = [
   ["c0", "InitialCalcium"],
 ];
 
-/** A (height, width) row-major image as the (x, y) row-major float32 the ophys writer takes. */
-function toXY(values: TypedArray, height: number, width: number): Float32Array {
-  const out = new Float32Array(width * height);
+/** A (height, width) row-major image as the (x, y) row-major values the ophys writer takes (float64 kept). */
+function toXY(values: TypedArray, height: number, width: number): Float64Array {
+  const out = new Float64Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) out[x * height + y] = Number(values[y * width + x]);
   }
@@ -169,11 +169,11 @@ export class MinianSegmentationInterface extends BaseSegmentationInterface<Minia
     const [width, height] = this.segmentation.imageShape;
     const unitIds = minianCoordinate(this.output, "A", "unit_id");
     const roiIds = unitIds ? Array.from(await readMinianArray(unitIds), Number) : this.segmentation.roiIds;
-    const imageMasks: Float32Array[] = [];
+    const imageMasks: Float64Array[] = [];
     for (let unit = 0; unit < roiIds.length; unit++) {
       imageMasks.push(toXY(await readMinianFootprint(variables.A!, unit), height, width));
     }
-    const images: Record<string, Float32Array> = {};
+    const images: Record<string, Float64Array> = {};
     if (variables.max_proj)
       images.MaximumProjection = toXY(await readMinianArray(variables.max_proj), height, width);
     const { b, f } = variables;
