@@ -148,16 +148,25 @@ print(json.dumps({"files": files, "starting_frame": s["external_file"].attrs["st
 });
 
 describe.skipIf(!ffmpegAvailable())("Miniscope recordings made here", () => {
-  /** A recording folder with a miniscope whose frames are split over `files` FFV1 videos. */
-  function makeRecording(root: string, name: string, epochMs: number, files: number[], csvRows: number) {
-    const folder = join(root, name, "My Scope");
-    mkdirSync(join(root, name, "My_Scope"), { recursive: true });
+  /**
+   * A recording folder with a miniscope whose frames are split over `files` FFV1 videos; `listed` says
+   * whether metaData.json names its devices (older DAQ versions do not).
+   */
+  function makeRecording(
+    root: string,
+    name: string,
+    epochMs: number,
+    files: number[],
+    csvRows: number,
+    listed: boolean,
+  ) {
+    const device = join(root, name, "My_Scope");
+    mkdirSync(device, { recursive: true });
     const start = new Date(epochMs);
     writeFileSync(
       join(root, name, "metaData.json"),
       JSON.stringify({
-        miniscopes: ["My Scope"],
-        cameras: [],
+        ...(listed && { miniscopes: ["My Scope"], cameras: [] }),
         recordingStartTime: {
           year: start.getUTCFullYear(),
           month: start.getUTCMonth() + 1,
@@ -170,7 +179,6 @@ describe.skipIf(!ffmpegAvailable())("Miniscope recordings made here", () => {
         },
       }),
     );
-    const device = folder.replace("My Scope", "My_Scope");
     writeFileSync(
       join(device, "metaData.json"),
       JSON.stringify({ deviceType: "Miniscope_V4_BNO", frameRate: "20FPS", ROI: { height: 6, width: 8 } }),
@@ -195,10 +203,10 @@ describe.skipIf(!ffmpegAvailable())("Miniscope recordings made here", () => {
     });
   }
 
-  it("joins numbered files and recordings, and leaves out frames timeStamps.csv does not list, with a warning", async () => {
+  it("joins numbered files and recordings (devices listed or not), and leaves out frames timeStamps.csv does not list, with a warning", async () => {
     const root = mkdtempSync(join(dir, "made-"));
-    makeRecording(root, "10_00_00", Date.UTC(2024, 0, 2, 10, 0, 0, 250), [3, 2], 5);
-    makeRecording(root, "10_05_00", Date.UTC(2024, 0, 2, 10, 5, 0, 0), [4], 3);
+    makeRecording(root, "10_00_00", Date.UTC(2024, 0, 2, 10, 0, 0, 250), [3, 2], 5, true);
+    makeRecording(root, "10_05_00", Date.UTC(2024, 0, 2, 10, 5, 0, 0), [4], 3, false);
     expect(findMiniscopeRecordings(root).map((r) => r.startTime.iso)).toEqual([
       "2024-01-02T10:00:00.250+00:00",
       "2024-01-02T10:05:00.000+00:00",

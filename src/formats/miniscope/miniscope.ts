@@ -153,11 +153,21 @@ export function readMiniscopeRecording(folderPath: string): MiniscopeRecording {
   }
   const startTime = parseStartTime(metadata.recordingStartTime, metadataPath);
   const listed = (key: string) =>
-    Array.isArray(metadata[key]) ? (metadata[key] as unknown[]).map(String) : [];
+    Array.isArray(metadata[key]) ? (metadata[key] as unknown[]).map(String) : undefined;
+  let miniscopes = listed("miniscopes");
+  let cameras = listed("cameras");
+  if (miniscopes === undefined && cameras === undefined) {
+    // without the lists, every folder with frame times is a device; cameras are named so (BehavCam 1, ...)
+    const found = readdirSync(folderPath).filter((name) =>
+      existsSync(join(folderPath, name, "timeStamps.csv")),
+    );
+    cameras = found.filter((name) => /cam/i.test(name) && !/miniscope/i.test(name));
+    miniscopes = found.filter((name) => !cameras!.includes(name));
+  }
   const devices: MiniscopeDeviceFolder[] = [];
   for (const [kind, names] of [
-    ["miniscope", listed("miniscopes")],
-    ["camera", listed("cameras")],
+    ["miniscope", miniscopes ?? []],
+    ["camera", cameras ?? []],
   ] as const) {
     for (const name of names) {
       const folder = deviceFolderOf(folderPath, name);
@@ -227,7 +237,8 @@ export function findMiniscopeRecordings(folderPath: string): MiniscopeRecording[
 
 /** A device's folder in one recording, by name; a clear error lists the devices there are. */
 export function deviceOf(recording: MiniscopeRecording, name: string): MiniscopeDeviceFolder {
-  const device = recording.devices.find((d) => d.name === name || basename(d.folderPath) === name);
+  const folder = name.replace(/ /g, "_");
+  const device = recording.devices.find((d) => d.name === name || basename(d.folderPath) === folder);
   if (!device) {
     throw new SourceDataError(
       recording.folderPath,
