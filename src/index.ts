@@ -448,6 +448,7 @@ export {
   SpecificationError,
   type SpecificationProblem,
   StorageError,
+  UnsupportedCompressionError,
 } from "./errors.js";
 // High-density MEAs: 3Brain BioCAM
 export {
@@ -455,6 +456,12 @@ export {
   type BiocamRecordingSource,
   BiocamRecordingSourceSchema,
 } from "./interfaces/biocam/biocamInterface.js";
+// High-density MEAs: MaxWell MaxOne / MaxTwo
+export {
+  MaxOneRecordingInterface,
+  type MaxOneRecordingSource,
+  MaxOneRecordingSourceSchema,
+} from "./interfaces/maxwell/maxwellInterface.js";
 /** Compression codecs (`Codec`, its `CodecOptions`): `codecNames` lists them, `registerCodec` adds one. */
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
 /** Storage engines: `registerStorageEngine` adds one, `storageEngineNames` lists them. */

@@ -18,6 +18,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
@@ -109,6 +110,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
+  { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
