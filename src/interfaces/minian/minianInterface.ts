@@ -51,7 +51,7 @@ const TRACE_VARIABLES: readonly (readonly [string, string])[] = [
   ["S", "deconvolved"],
   ["YrA", "residual"],
   ["b0", "baseline"],
-  ["c0", "InitialCalcium"],
+  ["c0", "initialCalcium"],
 ];
 
 /** A (height, width) row-major image as the (x, y) row-major values the ophys writer takes (float64 kept). */
@@ -65,7 +65,7 @@ function toXY(values: TypedArray, height: number, width: number): Float64Array {
 
 /**
  * A Minian output folder: the spatial footprints `A` as PlaneSegmentation image masks (ROI names from
- * `unit_id`); `C` (Denoised), `S` (Deconvolved), `YrA` (Residual), `b0` (Baseline) and `c0` (InitialCalcium)
+ * `unit_id`); `C` (Denoised), `S` (Deconvolved), `YrA` (Residuals), `b0` (Baseline) and `c0` (InitialCalcium)
  * as RoiResponseSeries in Fluorescence; the background `b`/`f` as BackgroundPlaneSegmentation and its
  * Background series; `max_proj` as the MaximumProjection image. Frames are timed by the Miniscope
  * timeStamps.csv (in the folder or `timestampsPath`; its row of each frame Minian kept, by the `frame`
