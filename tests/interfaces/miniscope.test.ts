@@ -95,6 +95,18 @@ describe.skipIf(!HAVE)("Miniscope on the C6-J588_Disc5 session (three recordings
       shape: [15, 752, 480],
       frames: true,
     });
+    // NeuroConv's frames (OpenCV's decoding, first colour channel) are the same pixels
+    const same = python(
+      `
+import sys, h5py, numpy as np
+a = h5py.File(sys.argv[1], "r")["acquisition/OnePhotonSeries/data"][()]
+b = h5py.File(sys.argv[2], "r")["acquisition/OnePhotonSeries/data"][()]
+print(np.array_equal(a, b))
+`,
+      out,
+      testdata("miniscope/reference_neuroconv/C6-J588_Disc5.imaging.nwb"),
+    );
+    expect(same.trim()).toBe("True");
     expect(deviceAttributes(out, "Miniscope")).toEqual({
       compression: "FFV1",
       description: "Miniscope_V3 recorded with the Miniscope DAQ software",
@@ -215,6 +227,9 @@ describe.skipIf(!ffmpegAvailable())("Miniscope recordings made here", () => {
     await withWarningHandler(
       (message) => warnings.push(message),
       async () => {
+        // a device folder given alone is that device in its one recording
+        const single = new MiniscopeImagingInterface({ folderPath: join(root, "10_05_00", "My_Scope") });
+        expect([single.recordings.length, single.device.name, single.numFrames]).toEqual([1, "My_Scope", 3]);
         const imaging = new MiniscopeImagingInterface({ folderPath: root });
         const out = join(root, "made.nwb");
         await imaging.runConversion({ nwbfilePath: out, metadata: imaging.getMetadata() });

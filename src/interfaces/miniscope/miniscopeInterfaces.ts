@@ -2,6 +2,7 @@
  * UCLA Miniscope DAQ recordings: the miniscope's movie as a OnePhotonSeries (MiniscopeImagingInterface) and a
  * whole session with its behaviour cameras as external videos (MiniscopeConverter).
  */
+import { resolve } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
 import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
@@ -20,7 +21,7 @@ import {
   statedFrameRate,
 } from "../../formats/miniscope/index.js";
 import { decodedFrames } from "../../formats/video/decoder.js";
-import { readVideoIndex } from "../../formats/video/index.js";
+import { readVideoIndex, type VideoIndex } from "../../formats/video/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 import {
   ExternalVideoInterface,
@@ -34,7 +35,7 @@ export const MiniscopeImagingSourceSchema = Type.Object(
   {
     folderPath: Type.String({
       description:
-        "The Miniscope session folder (holding recording folders such as 15_03_28/), or one recording folder.",
+        "The Miniscope session folder (holding recording folders such as 15_03_28/), one recording folder, or a device folder (Miniscope/).",
     }),
     miniscopeName: Type.Optional(
       Type.String({
@@ -51,23 +52,24 @@ export type MiniscopeImagingSource = Static<typeof MiniscopeImagingSourceSchema>
 
 /**
  * Frame times and frames of one device over every recording: times in seconds from the first recording's
- * start, frames as (time, rows, columns) sources, one per video file. Where a recording's video files and its
- * timeStamps.csv disagree on the number of frames, the extra ones are left out with a warning.
+ * start, and each video file's container index with the number of its frames kept. Where a recording's
+ * video files and its timeStamps.csv disagree on the number of frames, the extra ones are left out with a
+ * warning.
  */
 function deviceFrames(
   recordings: readonly MiniscopeRecording[],
   name: string,
-): { times: Float64Array; files: { path: string; frames: number }[] } {
+): { times: Float64Array; files: { index: VideoIndex; frames: number }[] } {
   const perRecording = sessionFrameTimes(recordings, name);
   const times: number[] = [];
-  const files: { path: string; frames: number }[] = [];
+  const files: { index: VideoIndex; frames: number }[] = [];
   recordings.forEach((recording, k) => {
     const device = deviceOf(recording, name);
     if (device.videoFiles.length === 0) {
       throw new SourceDataError(device.folderPath, "no numbered video files (0.avi, 1.avi, ...)");
     }
-    const counts = device.videoFiles.map((path) => readVideoIndex(path).frameCount);
-    const inVideo = counts.reduce((a, b) => a + b, 0);
+    const indexes = device.videoFiles.map((path) => readVideoIndex(path));
+    const inVideo = indexes.reduce((sum, index) => sum + index.frameCount, 0);
     const recordingTimes = perRecording[k]!;
     let kept = Math.min(inVideo, recordingTimes.length);
     if (inVideo !== recordingTimes.length) {
@@ -77,11 +79,11 @@ function deviceFrames(
       );
     }
     times.push(...recordingTimes.subarray(0, kept));
-    device.videoFiles.forEach((path, f) => {
-      const frames = Math.min(counts[f]!, kept);
-      if (frames > 0) files.push({ path, frames });
+    for (const index of indexes) {
+      const frames = Math.min(index.frameCount, kept);
+      if (frames > 0) files.push({ index, frames });
       kept -= frames;
-    });
+    }
   });
   return { times: Float64Array.from(times), files };
 }
@@ -117,7 +119,10 @@ export class MiniscopeImagingInterface extends BaseImagingInterface<MiniscopeIma
     super(sourceData);
     this.recordings = recordings ?? findMiniscopeRecordings(sourceData.folderPath);
     const first = this.recordings[0]!;
-    const name = sourceData.miniscopeName ?? first.devices.find((d) => d.kind === "miniscope")?.name;
+    // a device folder given as folderPath is the device written
+    const given = first.devices.find((d) => resolve(d.folderPath) === resolve(sourceData.folderPath));
+    const name =
+      sourceData.miniscopeName ?? given?.name ?? first.devices.find((d) => d.kind === "miniscope")?.name;
     if (name === undefined) {
       throw new SourceDataError(
         first.folderPath,
@@ -127,10 +132,9 @@ export class MiniscopeImagingInterface extends BaseImagingInterface<MiniscopeIma
     this.device = deviceOf(first, name);
     const { times, files } = deviceFrames(this.recordings, name);
     this.times = times;
-    const movies: ChunkSource[] = files.map(({ path, frames }) => {
-      const index = readVideoIndex(path);
+    const movies: ChunkSource[] = files.map(({ index, frames }) => {
       // Miniscope sensors are monochrome: the grey level of the (equal) colour channels
-      const decoded = decodedFrames(path, { ...index, pixelFormat: "gray" });
+      const decoded = decodedFrames(index.filePath, { ...index, pixelFormat: "gray" });
       return frames < index.frameCount ? firstRows(decoded, frames) : decoded;
     });
     const span = times.length > 1 ? times[times.length - 1]! - times[0]! : 0;
