@@ -315,6 +315,12 @@ export {
   type Suite2pSegmentationSource,
   Suite2pSegmentationSourceSchema,
 } from "./interfaces/suite2p/suite2pInterface.js";
+// Tucker-Davis Technologies blocks
+export {
+  TdtRecordingInterface,
+  type TdtRecordingSource,
+  TdtRecordingSourceSchema,
+} from "./interfaces/tdt/index.js";
 // TIFF stacks
 export {
   TiffImagingInterface,

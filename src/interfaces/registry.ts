@@ -42,6 +42,7 @@ import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
 import { Suite2pConverter, Suite2pSegmentationInterface } from "./suite2p/suite2pInterface.js";
+import { TdtRecordingInterface } from "./tdt/index.js";
 import { TiffImagingInterface } from "./tiff/tiffInterface.js";
 import { ExternalVideoInterface, InternalVideoInterface } from "./video/videoInterfaces.js";
 
@@ -107,6 +108,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: TdtRecordingInterface, aliases: ["tdt"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
