@@ -290,6 +290,12 @@ export {
   type Spike2RecordingSource,
   Spike2RecordingSourceSchema,
 } from "./interfaces/spike2/spike2Interface.js";
+// SpikeGadgets Trodes
+export {
+  SpikeGadgetsRecordingInterface,
+  type SpikeGadgetsRecordingSource,
+  SpikeGadgetsRecordingSourceSchema,
+} from "./interfaces/spikegadgets/index.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,

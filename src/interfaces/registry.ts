@@ -37,7 +37,7 @@ import {
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
-
+import { SpikeGadgetsRecordingInterface } from "./spikegadgets/index.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -109,6 +109,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: TdtRecordingInterface, aliases: ["tdt"] },
+  { cls: SpikeGadgetsRecordingInterface, aliases: ["spikegadgets", "trodes"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
