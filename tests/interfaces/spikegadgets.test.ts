@@ -50,6 +50,12 @@ else:
 print(json.dumps(out))
 `;
 
+const DIGITAL = `
+import json, sys, h5py
+a = h5py.File(sys.argv[1], "r")["acquisition"]
+print(json.dumps({k: {"data": a[k]["data"][:].tolist(), "timestamps": a[k]["timestamps"][:].tolist()} for k in a if k.startswith("Events")}))
+`;
+
 describe.skipIf(!HAVE)("SpikeGadgets interface", () => {
   const warnings: string[] = [];
   let gapFile = "";
@@ -62,6 +68,7 @@ describe.skipIf(!HAVE)("SpikeGadgets interface", () => {
     for (let p = 0; p < 300; p++) {
       const at = p * rec.packetBytes;
       packets[at] = 0x55;
+      packets[at + 1] = (p >= 50 && p < 120 ? 1 : 0) | (p >= 250 ? 4 : 0); // MCU_Din1 and MCU_Din3
       packets.writeUInt32LE(p < 200 ? 5000 + p : 5003 + p, at + rec.timestampByte);
       for (let c = 0; c < 128; c++) packets.writeInt16LE(((p * 7 + c * 13) % 900) - 450, at + 14 + 2 * c);
     }
@@ -108,9 +115,9 @@ describe.skipIf(!HAVE)("SpikeGadgets interface", () => {
     expect(w122.groups).toEqual(["nTrode1", "nTrode1", "nTrode1", "nTrode1", "nTrode2"]);
     expect(w122.groupCount).toBe(32);
     expect(warnings.some((w) => w.includes("states no rawScalingToUv") && w.includes("0.195 µV"))).toBe(true);
-    expect(warnings.some((w) => w.includes("device channels not written") && w.includes("MCU_Din1"))).toBe(
-      true,
-    );
+    expect(
+      warnings.some((w) => w.includes("multiplexed device channels not written") && w.includes("AccelX")),
+    ).toBe(true);
   });
 
   it("a dropped packet shifts the timestamps; the cut last packet is left out with a warning; gain applies", (context) => {
@@ -123,6 +130,11 @@ describe.skipIf(!HAVE)("SpikeGadgets interface", () => {
       true,
     );
     expect(warnings.some((w) => w.includes("sample counter jumps 1 times"))).toBe(true);
+    const lines = JSON.parse(python(DIGITAL, join(dir, "gap.nwb")));
+    expect(Object.keys(lines)).toEqual(["EventsMCU_Din1", "EventsMCU_Din3"]);
+    expect(lines.EventsMCU_Din1.data).toEqual([1, 0]);
+    expect(lines.EventsMCU_Din1.timestamps).toEqual([50 / 30000, 120 / 30000]);
+    expect(lines.EventsMCU_Din3).toEqual({ data: [1], timestamps: [(250 + 3) / 30000] });
   });
 
   it("a header-only file and an unknown stream are clear errors", async () => {

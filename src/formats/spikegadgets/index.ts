@@ -7,5 +7,7 @@ export {
   openRecFile,
   type RecChannel,
   type RecDevice,
+  type RecDeviceChannel,
+  type RecDigitalLine,
   type RecFile,
 } from "./rec.js";

@@ -14,7 +14,8 @@
 import type { TypedArray } from "../../data/dtype.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { LITTLE_ENDIAN_HOST, readBytesSync, withOpenFile } from "../binary.js";
+import { LITTLE_ENDIAN_HOST, readBytesSync, readFullySync, withOpenFile } from "../binary.js";
+import { BitEdgeTracker } from "../edges.js";
 import { InterleavedFile } from "../interleaved.js";
 import { parseXml, type XmlElement } from "../openephys/xml.js";
 
@@ -45,7 +46,26 @@ export interface RecDevice {
   readonly byteOffset: number;
   readonly numBytes: number;
   /** Channel ids the header lists for it, with their data type. */
-  readonly channels: readonly { readonly id: string; readonly dataType: string }[];
+  readonly channels: readonly RecDeviceChannel[];
+}
+
+/** A channel of a device block as the header describes it. */
+export interface RecDeviceChannel {
+  readonly id: string;
+  readonly dataType: string;
+  /** Byte within the device block, and bit for digital channels. */
+  readonly startByte: number;
+  readonly bit: number;
+  /** Multiplexed channels (headstage sensors) share bytes, told apart by an ID bit in each packet. */
+  readonly interleaved: boolean;
+}
+
+/** Edges of one digital input line, as packet indices. */
+export interface RecDigitalLine {
+  readonly device: string;
+  readonly id: string;
+  readonly rising: number[];
+  readonly falling: number[];
 }
 
 /** A `.rec` file: header facts and the neural samples as a lazy source. */
@@ -80,6 +100,8 @@ export interface RecFile {
    * without gaps costs two reads.
    */
   clockRuns(): { readonly firstIndex: number; readonly timestamp: number }[];
+  /** The digital input lines (not multiplexed) whose state changes, read in one streamed pass. */
+  digitalEdges(): Promise<RecDigitalLine[]>;
 }
 
 function numberAttribute(element: XmlElement, name: string, path: string): number {
@@ -151,7 +173,13 @@ export function openRecFile(path: string): RecFile {
       numBytes,
       channels: device.children
         .filter((c) => c.tag === "Channel")
-        .map((c) => ({ id: c.attributes.id ?? "", dataType: c.attributes.dataType ?? "" })),
+        .map((c) => ({
+          id: c.attributes.id ?? "",
+          dataType: c.attributes.dataType ?? "",
+          startByte: Number(c.attributes.startByte ?? 0),
+          bit: Number(c.attributes.bit ?? 0),
+          interleaved: c.attributes.interleavedDataIDByte !== undefined,
+        })),
     });
     offset += numBytes;
   }
@@ -205,7 +233,9 @@ export function openRecFile(path: string): RecFile {
         `${path}: the last packet is cut short (${rest} of ${packetBytes} bytes, after ${whole} whole packets); it is left out`,
       );
     }
-    return { numPackets: whole, firstByte: whole > 0 ? readBytesSync(path, headerBytes, 1)[0] : undefined };
+    const first = new Uint8Array(1);
+    if (whole > 0) readFullySync(fd, first, headerBytes, path);
+    return { numPackets: whole, firstByte: whole > 0 ? first[0] : undefined };
   });
   if (firstByte !== undefined && firstByte !== SYNC_BYTE) {
     throw new SourceDataError(
@@ -252,6 +282,7 @@ export function openRecFile(path: string): RecFile {
       };
     },
     clockRuns: () => clockRuns(numPackets, timestampAt),
+    digitalEdges: () => digitalEdges(packets, devices),
     timestampAt,
   };
   function timestampAt(index: number): number {
@@ -285,6 +316,39 @@ function clockRuns(
   };
   search(0, count - 1);
   return runs;
+}
+
+/** Packets read per pass when following digital lines. */
+const EDGE_BLOCK_PACKETS = 1 << 16;
+
+async function digitalEdges(
+  packets: InterleavedFile,
+  devices: readonly RecDevice[],
+): Promise<RecDigitalLine[]> {
+  const lines = devices.flatMap((device) =>
+    device.channels
+      .filter((c) => c.dataType === "digital" && !c.interleaved)
+      .map((channel) => ({ device, channel, byte: device.byteOffset + channel.startByte })),
+  );
+  const bytes = [...new Set(lines.map((l) => l.byte))];
+  if (bytes.length === 0) return [];
+  const trackers = bytes.map(
+    (byte) => new BitEdgeTracker(lines.filter((l) => l.byte === byte).map((l) => l.channel.bit)),
+  );
+  const source = packets.source(bytes);
+  for (let start = 0; start < packets.numSamples; start += EDGE_BLOCK_PACKETS) {
+    const end = Math.min(packets.numSamples, start + EDGE_BLOCK_PACKETS);
+    const block = await source.readRows(start, end);
+    for (const [k, tracker] of trackers.entries()) {
+      tracker.push(block as Uint8Array, start, end - start, bytes.length, k);
+    }
+  }
+  return lines
+    .map(({ device, channel, byte }) => {
+      const edges = trackers[bytes.indexOf(byte)]!.lines.find((l) => l.bit === channel.bit)!;
+      return { device: device.name, id: channel.id, rising: edges.rising, falling: edges.falling };
+    })
+    .filter((line) => line.rising.length + line.falling.length > 0);
 }
 
 /** Little-endian int16 pairs as an Int16Array (a view on little-endian hosts). */

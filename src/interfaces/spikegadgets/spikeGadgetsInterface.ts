@@ -5,12 +5,16 @@ import { type Static, type TObject, Type } from "@sinclair/typebox";
 import type { Recording } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
+  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import { segmentedTiming, type Timing } from "../../conversion/timing.js";
+import type { Metadata } from "../../conversion/metadata/schema.js";
+import { addTtlLineToNwbfile } from "../../conversion/signals.js";
+import { segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { DEFAULT_MICROVOLTS_PER_BIT, openRecFile, type RecFile } from "../../formats/spikegadgets/index.js";
+import type { NWBFile } from "../../nwb/containers/file.js";
 
 /** The source arguments of {@link SpikeGadgetsRecordingInterface}, as a JSON schema. */
 export const SpikeGadgetsRecordingSourceSchema = Type.Object(
@@ -40,8 +44,9 @@ export type SpikeGadgetsRecordingSource = Static<typeof SpikeGadgetsRecordingSou
  * (`nTrode<id>`), scale from the header (`rawScalingToUv`, else `spikeScalingToUv`, else Intan's 0.195 µV
  * with a warning) or `gain`. Time comes from the packets' sample counter: dropped packets start a new
  * clock segment. The start is the header's `systemTimeAtCreation` (UTC) when present. A last packet cut
- * short is left out with a warning. Digital and analog device channels (MCU/ECU/controller inputs,
- * headstage sensors) are named in a warning, not written yet.
+ * short is left out with a warning. Digital inputs of the devices (MCU/ECU/controller) become TTL event
+ * series (`Events<id>`, lines that change state); analog device inputs and multiplexed headstage sensors
+ * are named in a warning, not written yet.
  *
  * @example
  * ```ts
@@ -94,10 +99,15 @@ export class SpikeGadgetsRecordingInterface extends BaseRecordingInterface<Spike
         "NeuroconvSourceWarning",
       );
     }
-    const devices = rec.devices.filter((d) => d.channels.length > 0);
-    if (devices.length > 0) {
+    const leftOut = rec.devices
+      .map((d) => ({
+        name: d.name,
+        ids: d.channels.filter((c) => c.dataType !== "digital" || c.interleaved).map((c) => c.id),
+      }))
+      .filter((d) => d.ids.length > 0);
+    if (leftOut.length > 0) {
       emitNeuroconvWarning(
-        `${rec.path}: device channels not written (not supported yet): ${devices.map((d) => `${d.name} (${d.channels.map((c) => c.id).join(", ")})`).join("; ")}`,
+        `${rec.path}: analog and multiplexed device channels not written (not supported yet): ${leftOut.map((d) => `${d.name} (${d.ids.join(", ")})`).join("; ")}`,
         "NeuroconvSourceWarning",
       );
     }
@@ -146,6 +156,27 @@ export class SpikeGadgetsRecordingInterface extends BaseRecordingInterface<Spike
       runs.map((r) => ({ firstIndex: r.firstIndex, startingTime: this.secondsOf(r.timestamp) })),
       this.rec.numPackets,
     );
+  }
+
+  override async addToNwbfile(
+    nwbfile: NWBFile,
+    metadata: Metadata,
+    options: RecordingConversionOptions = {},
+  ): Promise<void> {
+    super.addToNwbfile(nwbfile, metadata, options);
+    const timing = this.getTiming();
+    for (const line of await this.rec.digitalEdges()) {
+      addTtlLineToNwbfile(
+        nwbfile,
+        {
+          name: `Events${line.id.replace(/[^A-Za-z0-9_]+/g, "_")}`,
+          description: `TTL edges of SpikeGadgets ${line.device} digital input ${line.id}.`,
+          rising: line.rising.map((i) => timeAt(timing, i)),
+          falling: line.falling.map((i) => timeAt(timing, i)),
+        },
+        options.stubTest,
+      );
+    }
   }
 
   protected override get sourceSessionStartTime(): string | undefined {
