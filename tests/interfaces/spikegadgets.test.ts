@@ -11,8 +11,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { openRecFile } from "../../src/formats/spikegadgets/index.js";
 import { SourceDataError, SpikeGadgetsRecordingInterface, withWarningHandler } from "../../src/index.js";
+import { checkDataInterface } from "../../src/testing/index.js";
 import { nwbcheckShortMovies } from "../formats/tiff/oracle.js";
-import { caught, neoAvailable, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { caught, neoAvailable, nwbcheckAvailable, python, validateIfAvailable } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata();
@@ -136,6 +137,18 @@ describe.skipIf(!HAVE)("SpikeGadgets interface", () => {
     expect(lines.EventsMCU_Din1.timestamps).toEqual([50 / 30000, 120 / 30000]);
     expect(lines.EventsMCU_Din3).toEqual({ data: [1], timestamps: [(250 + 3) / 30000] });
   });
+
+  it("passes the reusable interface check (schemas, metadata, full and stub conversions validated)", async () => {
+    await withWarningHandler(
+      () => {},
+      async () =>
+        checkDataInterface(new SpikeGadgetsRecordingInterface({ filePath: gapFile }), {
+          outputDir: mkdtempSync(join(tmpdir(), "spikegadgets-check-")),
+          metadata: { NWBFile: { session_start_time: "2019-06-09T12:00:00-04:00" } },
+          validate: validateIfAvailable,
+        }),
+    );
+  }, 120_000);
 
   it("a header-only file and an unknown stream are clear errors", async () => {
     const error = await withWarningHandler(

@@ -9,7 +9,15 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { SourceDataError, TdtRecordingInterface, withWarningHandler } from "../../src/index.js";
-import { caught, neoAvailable, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { checkDataInterface } from "../../src/testing/index.js";
+import {
+  caught,
+  neoAvailable,
+  nwbcheck,
+  nwbcheckAvailable,
+  python,
+  validateIfAvailable,
+} from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata();
@@ -123,6 +131,21 @@ describe.skipIf(!HAVE)("TDT interface on the real samples", () => {
     expect(s.EventsLNnR.data).toEqual(epocs.LNnR.values);
     expect(s.EventsPrtR.data).toEqual(epocs.PrtR.values);
   });
+
+  it("passes the reusable interface check (schemas, metadata, full and stub conversions validated)", async () => {
+    const tdt = await withWarningHandler(
+      () => {},
+      async () => new TdtRecordingInterface({ folderPath: PHOTOMETRY, streamName: "Dv1A" }),
+    );
+    await withWarningHandler(
+      () => {},
+      () =>
+        checkDataInterface(tdt, {
+          outputDir: mkdtempSync(join(tmpdir(), "tdt-check-")),
+          validate: validateIfAvailable,
+        }),
+    );
+  }, 120_000);
 
   it("streamName writes one stream and names the others in a warning; unknown names are errors", async () => {
     const seen: string[] = [];

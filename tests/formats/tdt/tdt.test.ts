@@ -132,6 +132,47 @@ describe.skipIf(!HAVE)("TDT blocks on the real samples, against neo 0.11.1 and n
   });
 });
 
+/** Two SEV files written with struct/numpy per TDT's SEV header layout, beside a copy of a real index. */
+const WRITE_SEV = `
+import json, struct, sys
+import numpy as np
+folder, stem = sys.argv[1], sys.argv[2]
+rng = np.random.default_rng(7)
+out = {}
+for channel, count in ((1, 1000), (2, 1003)):
+    samples = rng.integers(-30000, 30000, count).astype("<i2")
+    header = struct.pack("<Q3sB4sHHHHBBH", 40 + samples.nbytes, b"SEV", 3, b"Raw1", channel, 2, 2, 0, 2, 1, 2)
+    header += bytes(40 - len(header))
+    with open(f"{folder}/{stem}_Raw1_Ch{channel}.sev", "wb") as f:
+        f.write(header + samples.tobytes())
+    out[channel] = samples[:1000].tolist()
+print(json.dumps(out))
+`;
+
+describe.skipIf(!HAVE)("TDT streams stored in .sev files", () => {
+  it("reads each channel's file per its header (format, rate), keeps the samples every channel has", async (context) => {
+    if (!neoAvailable()) return context.skip();
+    const dir = mkdtempSync(join(tmpdir(), "tdt-sev-"));
+    const { folder, stem } = BLOCKS.photometry;
+    for (const ext of [".tsq", ".tev", ".Tbk"])
+      copyFileSync(testdata("tdt", folder, `${stem}${ext}`), join(dir, `${stem}${ext}`));
+    const samples = JSON.parse(python(WRITE_SEV, dir, stem));
+    const block = openTdtBlock(dir);
+    const raw = block.streams.find((s) => s.name === "Raw1")!;
+    expect(raw).toMatchObject({
+      storage: "sev",
+      dtype: "int16",
+      samplingRate: 24414.0625,
+      channels: [1, 2],
+      numSamples: 1000,
+    });
+    expect(block.problems.some((p) => p.includes("'Raw1' hold 1000 to 1003 samples"))).toBe(true);
+    const data = Array.from((await raw.data().readRows(0, 1000)) as Int16Array);
+    expect(data.filter((_, i) => i % 2 === 0)).toEqual(samples["1"]);
+    expect(data.filter((_, i) => i % 2 === 1)).toEqual(samples["2"]);
+  });
+});
+
 function b1Tev(): string {
   return join(folderOf(BLOCKS.ecog), `${BLOCKS.ecog.stem}.tev`);
 }
