@@ -49,6 +49,11 @@ export interface TdtStream {
   readonly indexedSamples: number;
   /** Time of the first sample, in seconds after the block start. */
   readonly startTime: number;
+  /**
+   * Runs of contiguous samples: first sample and its time after the block start. One run unless the index
+   * shows a pause (a block that starts more than a sample away from where the previous one ended).
+   */
+  readonly segments: readonly { readonly firstIndex: number; readonly startingTime: number }[];
   /** Where the samples are: the block's `.tev` or one `.sev` file per channel. */
   readonly storage: "tev" | "sev";
   /** The samples, shape (numSamples, channels). */
@@ -146,6 +151,9 @@ interface StreamIndex {
   readonly frequency: number;
   readonly firstTimestamp: number;
   readonly byChannel: Map<number, Float64List>;
+  /** Block timestamps of the first channel seen (the clock of the stream). */
+  readonly firstChannel: number;
+  readonly blockTimes: Float64List;
 }
 
 interface EpocIndex {
@@ -243,10 +251,13 @@ export function openTdtBlock(folderPath: string): TdtBlock {
               frequency: bytes.readFloatLE(at + 36),
               firstTimestamp: timestamp,
               byChannel: new Map(),
+              firstChannel: bytes.readUInt16LE(at + 12),
+              blockTimes: new Float64List(),
             };
             streams.set(name, stream);
           }
           const channel = bytes.readUInt16LE(at + 12);
+          if (channel === stream.firstChannel) stream.blockTimes.push(timestamp);
           const list = stream.byChannel.get(channel) ?? new Float64List();
           stream.byChannel.set(channel, list);
           list.push(Number(bytes.readBigInt64LE(at + 24)));
@@ -301,6 +312,8 @@ export function openTdtBlock(folderPath: string): TdtBlock {
         frequency: 0,
         firstTimestamp: blockStart,
         byChannel: new Map(),
+        firstChannel: 0,
+        blockTimes: new Float64List(),
       });
     }
   }
@@ -346,6 +359,17 @@ export function openTdtBlock(folderPath: string): TdtBlock {
         `'${index.name}' keeps ${presentBlocks * samplesPerBlock} of ${indexedBlocks * samplesPerBlock} samples`,
       );
     }
+    const segments = segmentsOf(
+      index.blockTimes.toArray().subarray(0, presentBlocks),
+      samplesPerBlock,
+      index.frequency,
+      blockStart,
+    );
+    if (segments.length > 1) {
+      problems.push(
+        `${tsqPath}: stream '${index.name}' pauses ${segments.length - 1} time(s) (blocks not contiguous in time); its timestamps follow the index`,
+      );
+    }
     const columns = positions.map(
       (p) => new TevColumn(tevPath, dtype, samplesPerBlock, p.subarray(0, presentBlocks)),
     );
@@ -357,6 +381,7 @@ export function openTdtBlock(folderPath: string): TdtBlock {
       numSamples: presentBlocks * samplesPerBlock,
       indexedSamples: indexedBlocks * samplesPerBlock,
       startTime: index.firstTimestamp - blockStart,
+      segments,
       storage: "tev",
       data: () => stackColumns(columns),
     });
@@ -385,6 +410,27 @@ export function openTdtBlock(folderPath: string): TdtBlock {
     otherStores: [...others.values()],
     problems,
   };
+}
+
+/** Runs of blocks whose timestamps follow one another at the stream's rate (within one sample). */
+function segmentsOf(
+  blockTimes: Float64Array,
+  samplesPerBlock: number,
+  rate: number,
+  blockStart: number,
+): { firstIndex: number; startingTime: number }[] {
+  const first = blockTimes[0];
+  if (first === undefined) return [{ firstIndex: 0, startingTime: 0 }];
+  const segments = [{ firstIndex: 0, startingTime: first - blockStart }];
+  let origin = { block: 0, time: first };
+  for (let k = 1; k < blockTimes.length; k++) {
+    const expected = origin.time + ((k - origin.block) * samplesPerBlock) / rate;
+    if (Math.abs(blockTimes[k]! - expected) > 1 / rate) {
+      segments.push({ firstIndex: k * samplesPerBlock, startingTime: blockTimes[k]! - blockStart });
+      origin = { block: k, time: blockTimes[k]! };
+    }
+  }
+  return segments;
 }
 
 /**
@@ -473,6 +519,7 @@ function sevStream(
     numSamples,
     indexedSamples: numSamples,
     startTime: index.firstTimestamp - blockStart,
+    segments: [{ firstIndex: 0, startingTime: index.firstTimestamp - blockStart }],
     storage: "sev",
     data: () =>
       stackColumns(

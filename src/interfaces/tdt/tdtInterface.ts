@@ -15,7 +15,7 @@ import type {
 } from "../../conversion/ecephys/recordingInterface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
-import type { Timing } from "../../conversion/timing.js";
+import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { openTdtBlock, type TdtBlock, type TdtStream } from "../../formats/tdt/index.js";
@@ -52,12 +52,7 @@ export type TdtRecordingSource = Static<typeof TdtRecordingSourceSchema>;
 const safeName = (store: string) => store.replace(/[^A-Za-z0-9_]+/g, "_");
 
 function timingOf(stream: TdtStream): Timing {
-  return {
-    kind: "regular",
-    rate: stream.samplingRate,
-    startingTime: stream.startTime,
-    count: stream.numSamples,
-  };
+  return segmentedTiming(stream.samplingRate, stream.segments, stream.numSamples);
 }
 
 /**

@@ -149,6 +149,40 @@ for channel, count in ((1, 1000), (2, 1003)):
 print(json.dumps(out))
 `;
 
+describe.skipIf(!HAVE)("TDT stream clocks", () => {
+  it("a block that starts away from where the previous one ended starts a new clock segment", (context) => {
+    if (!neoAvailable()) return context.skip();
+    const dir = mkdtempSync(join(tmpdir(), "tdt-pause-"));
+    const { folder, stem } = BLOCKS.photometry;
+    copyFileSync(testdata("tdt", folder, `${stem}.tev`), join(dir, `${stem}.tev`));
+    // numpy moves Dv1A's blocks from the 6th on one second later in a copy of the index
+    const times = JSON.parse(
+      python(
+        `
+import json, sys
+import numpy as np
+t = np.fromfile(sys.argv[1], dtype=[("size", "<i4"), ("type", "<i4"), ("name", "S4"), ("channel", "<u2"),
+    ("sort", "<u2"), ("time", "<f8"), ("offset", "<i8"), ("format", "<i4"), ("freq", "<f4")])
+rows = np.flatnonzero(t["name"] == b"Dv1A")
+t["time"][rows[5:]] += 1.0
+t.tofile(sys.argv[2])
+print(json.dumps([float(t["time"][rows[0]] - t["time"][1]), float(t["time"][rows[5]] - t["time"][1])]))
+`,
+        testdata("tdt", folder, `${stem}.tsq`),
+        join(dir, `${stem}.tsq`),
+      ),
+    );
+    const block = openTdtBlock(dir);
+    const dv1a = block.streams.find((s) => s.name === "Dv1A")!;
+    expect(dv1a.segments).toEqual([
+      { firstIndex: 0, startingTime: times[0] },
+      { firstIndex: 5 * 128, startingTime: times[1] },
+    ]);
+    expect(block.problems.some((p) => p.includes("stream 'Dv1A' pauses 1 time(s)"))).toBe(true);
+    expect(block.streams.find((s) => s.name === "Dv2A")!.segments).toHaveLength(1);
+  });
+});
+
 describe.skipIf(!HAVE)("TDT streams stored in .sev files", () => {
   it("reads each channel's file per its header (format, rate), keeps the samples every channel has", async (context) => {
     if (!neoAvailable()) return context.skip();
