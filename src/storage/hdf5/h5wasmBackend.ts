@@ -478,7 +478,11 @@ class H5Reader extends OpenH5File implements StorageReader {
     };
   }
 
-  readDataset(path: string, rows?: readonly [number, number]): StoredValue {
+  readDataset(
+    path: string,
+    rows?: readonly [number, number],
+    columns?: readonly [number, number],
+  ): StoredValue {
     const metadata = this.metadata(path);
     const module = this.live();
     const shape = metadata.shape;
@@ -490,26 +494,32 @@ class H5Reader extends OpenH5File implements StorageReader {
     }
     let selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | null = null;
     let count = metadata.total_size;
-    if (rows !== undefined) {
-      const [start, end] = rows;
-      const extent = shape[0];
-      if (extent === undefined) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
-      if (
-        !(
-          Number.isSafeInteger(start) &&
-          Number.isSafeInteger(end) &&
-          0 <= start &&
-          start <= end &&
-          end <= extent
-        )
-      ) {
-        throw new RangeError(`dataset "${path}": rows [${start}, ${end}) outside [0, ${extent})`);
-      }
-      const counts = [end - start, ...shape.slice(1)];
+    if (rows !== undefined || columns !== undefined) {
+      const ranges = (columns === undefined ? [rows] : [rows, columns]).map((range, axis) => {
+        const extent = shape[axis];
+        if (extent === undefined) throw new RangeError(`dataset "${path}" has no axis ${axis}`);
+        const [start, end] = range ?? [0, extent];
+        if (
+          !(
+            Number.isSafeInteger(start) &&
+            Number.isSafeInteger(end) &&
+            0 <= start &&
+            start <= end &&
+            end <= extent
+          )
+        ) {
+          throw new RangeError(
+            `dataset "${path}": [${start}, ${end}) of axis ${axis} outside [0, ${extent})`,
+          );
+        }
+        return [start, end] as const;
+      });
+
+      const counts = [...ranges.map(([start, end]) => end - start), ...shape.slice(ranges.length)];
       count = elementCount(counts);
       selection = {
         count: bigints(counts),
-        offset: bigints([start, ...shape.slice(1).map(() => 0)]),
+        offset: bigints([...ranges.map(([start]) => start), ...shape.slice(ranges.length).map(() => 0)]),
         stride: counts.map(() => 1n),
       };
     }
