@@ -156,7 +156,7 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
     };
   }
 
-  /** The block's stream stores: name, channels, rate, stored type and samples. */
+  /** Names of the block's stream stores, in the `.Tbk` order (details in `block.streams`). */
   getStreamNames(): string[] {
     return this.block.streams.map((s) => s.name);
   }
