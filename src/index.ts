@@ -231,6 +231,18 @@ export {
   type NeuralynxSortingSource,
   NeuralynxSortingSourceSchema,
 } from "./interfaces/neuralynx/neuralynxInterfaces.js";
+// NeuroScope / Klusters
+export {
+  NeuroScopeLFPInterface,
+  type NeuroScopeLFPSource,
+  NeuroScopeLFPSourceSchema,
+  NeuroScopeRecordingInterface,
+  type NeuroScopeRecordingSource,
+  NeuroScopeRecordingSourceSchema,
+  NeuroScopeSortingInterface,
+  type NeuroScopeSortingSource,
+  NeuroScopeSortingSourceSchema,
+} from "./interfaces/neuroscope/neuroscopeInterfaces.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,

@@ -19,6 +19,11 @@ import {
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
+  NeuroScopeLFPInterface,
+  NeuroScopeRecordingInterface,
+  NeuroScopeSortingInterface,
+} from "./neuroscope/neuroscopeInterfaces.js";
+import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
   OpenEphysConverter,
@@ -107,6 +112,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: NeuroScopeRecordingInterface, aliases: ["neuroscope"] },
+  { cls: NeuroScopeLFPInterface, aliases: ["neuroscope-lfp"] },
+  { cls: NeuroScopeSortingInterface, aliases: ["neuroscope-sorting"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
