@@ -177,6 +177,21 @@ export {
   type AudioSource,
   AudioSourceSchema,
 } from "./interfaces/audio/audioInterface.js";
+// Axona DacqUSB
+export {
+  AxonaLFPDataInterface,
+  type AxonaLFPDataSource,
+  AxonaLFPDataSourceSchema,
+  AxonaPositionDataInterface,
+  type AxonaPositionDataSource,
+  AxonaPositionDataSourceSchema,
+  AxonaRecordingInterface,
+  type AxonaRecordingSource,
+  AxonaRecordingSourceSchema,
+  AxonaUnitRecordingInterface,
+  type AxonaUnitRecordingSource,
+  AxonaUnitRecordingSourceSchema,
+} from "./interfaces/axona/axonaInterfaces.js";
 // Blackrock
 export {
   BlackrockRecordingInterface,

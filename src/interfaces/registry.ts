@@ -6,6 +6,12 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import {
+  AxonaLFPDataInterface,
+  AxonaPositionDataInterface,
+  AxonaRecordingInterface,
+  AxonaUnitRecordingInterface,
+} from "./axona/axonaInterfaces.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
@@ -115,6 +121,10 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: NeuroScopeRecordingInterface, aliases: ["neuroscope"] },
   { cls: NeuroScopeLFPInterface, aliases: ["neuroscope-lfp"] },
   { cls: NeuroScopeSortingInterface, aliases: ["neuroscope-sorting"] },
+  { cls: AxonaRecordingInterface, aliases: ["axona"] },
+  { cls: AxonaLFPDataInterface, aliases: ["axona-lfp"] },
+  { cls: AxonaPositionDataInterface, aliases: ["axona-position"] },
+  { cls: AxonaUnitRecordingInterface, aliases: ["axona-spikes"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
