@@ -77,6 +77,21 @@ print(json.dumps({"data": r.get_analogsignal_chunk(0, 0, None, None, 0, None).to
     for (const [i, g] of (series.channel_conversion as number[]).entries()) {
       expect(g * 1e6).toBeCloseTo(expected.gains[i], 10);
     }
+    // NeuroConv's reference file holds the same samples and gains (µV per bit × its conversion 1e-6)
+    const reference = JSON.parse(
+      python(
+        `
+import json, sys, h5py
+s = h5py.File(sys.argv[1], "r")["acquisition/ElectricalSeries"]
+print(json.dumps({"data": s["data"][:].tolist(), "volts": (s["channel_conversion"][:] * s["data"].attrs["conversion"]).tolist()}))
+`,
+        testdata("axona/reference_neuroconv/axona_raw.nwb"),
+      ),
+    );
+    expect(series.data).toEqual(reference.data);
+    for (const [i, g] of (series.channel_conversion as number[]).entries()) {
+      expect(g).toBeCloseTo(reference.volts[i], 15);
+    }
     expect(written.electrodes.names.slice(0, 5)).toEqual(["1a", "1b", "1c", "1d", "2a"]);
     expect(written.electrodes.groups[15]).toBe("Tetrode4");
     expect(written.start).toBe("2020-10-04T11:07:07+00:00");

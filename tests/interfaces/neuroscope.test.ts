@@ -136,8 +136,23 @@ print(json.dumps({"data": io.get_analogsignal_chunk(0, 0, None, None, 0, None).t
     const written = JSON.parse(python(READ_UNITS, out("sorting")));
     expect(Object.keys(written).sort()).toEqual(Object.keys(expected).sort());
     for (const [name, times] of Object.entries(expected)) expect(written[name], name).toEqual(times);
-    // 28 units, as NeuroConv's reference file
-    expect(Object.keys(written)).toHaveLength(28);
+    // the same 28 spike trains as NeuroConv's reference file (which names units by a running number)
+    const reference: number[][] = JSON.parse(
+      python(
+        `
+import json, sys, h5py, numpy as np
+u = h5py.File(sys.argv[1], "r")["units"]
+print(json.dumps([a.tolist() for a in np.split(u["spike_times"][:], u["spike_times_index"][:-1])]))
+`,
+        testdata("neuroscope/reference_neuroconv/YutaMouse42.sorting.nwb"),
+      ),
+    );
+    const key = (times: number[]) => times.map((t) => t.toFixed(6)).join(",");
+    expect(
+      Object.values(written as Record<string, number[]>)
+        .map(key)
+        .sort(),
+    ).toEqual(reference.map(key).sort());
   });
 
   it("leaves out MUA and excluded shanks when asked", () => {
