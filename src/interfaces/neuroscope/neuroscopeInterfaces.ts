@@ -31,34 +31,30 @@ const xmlOption = Type.Optional(
       "The session's NeuroScope .xml parameter file; default: <stem>.xml beside the data, else the folder's only .xml.",
   }),
 );
-const gainOption = Type.Optional(
-  Type.Number({
-    exclusiveMinimum: 0,
-    description: "Microvolts per stored unit, overriding the .xml's voltageRange / 2^nBits / amplification.",
-  }),
-);
+/** Source arguments of a NeuroScope sample file (`.dat` or `.lfp`/`.eeg`) described by `file`. */
+const sampleFileSchema = (file: string) =>
+  Type.Object(
+    {
+      filePath: Type.String({ description: file }),
+      xmlFilePath: xmlOption,
+      gain: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          description:
+            "Microvolts per stored unit, overriding the .xml's voltageRange / 2^nBits / amplification.",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  );
 
 /** The source arguments of {@link NeuroScopeRecordingInterface}, as a JSON schema. */
-export const NeuroScopeRecordingSourceSchema = Type.Object(
-  {
-    filePath: Type.String({ description: "The wide-band .dat file." }),
-    xmlFilePath: xmlOption,
-    gain: gainOption,
-  },
-  { additionalProperties: false },
-);
+export const NeuroScopeRecordingSourceSchema = sampleFileSchema("The wide-band .dat file.");
 /** The source arguments of {@link NeuroScopeRecordingInterface}. */
 export type NeuroScopeRecordingSource = Static<typeof NeuroScopeRecordingSourceSchema>;
 
 /** The source arguments of {@link NeuroScopeLFPInterface}, as a JSON schema. */
-export const NeuroScopeLFPSourceSchema = Type.Object(
-  {
-    filePath: Type.String({ description: "The field-potential .lfp or .eeg file." }),
-    xmlFilePath: xmlOption,
-    gain: gainOption,
-  },
-  { additionalProperties: false },
-);
+export const NeuroScopeLFPSourceSchema = sampleFileSchema("The field-potential .lfp or .eeg file.");
 /** The source arguments of {@link NeuroScopeLFPInterface}. */
 export type NeuroScopeLFPSource = Static<typeof NeuroScopeLFPSourceSchema>;
 
