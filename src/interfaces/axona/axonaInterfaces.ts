@@ -14,7 +14,7 @@ import {
 import { BaseDataInterface } from "../../conversion/interface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
-import { type Timing, timestampsSource, truncateTiming } from "../../conversion/timing.js";
+import { seriesTiming, type Timing, truncateTiming } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { firstRows } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
@@ -264,8 +264,8 @@ export type AxonaPositionDataSource = Static<typeof AxonaPositionDataSourceSchem
 /**
  * The tracked LED positions of an Axona `.pos` file as a Position in processing/behavior: one SpatialSeries
  * per tracked spot (`SpatialSeriesLED1`, `SpatialSeriesLED2`), (x, y) in camera pixels with `conversion`
- * 1 / pixels_per_metre to meters, untracked frames (1023) as NaN, timestamps = sample index / the header's
- * sample rate. A spot never tracked is left out, and the pixel counts are not written (both named in a
+ * 1 / pixels_per_metre to meters, untracked frames (1023) as NaN, at the header's sample rate (timestamps
+ * once aligned). A spot never tracked is left out, and the pixel counts are not written (both named in a
  * warning).
  *
  * @example
@@ -357,7 +357,7 @@ export class AxonaPositionDataInterface extends BaseTemporalInterface<AxonaPosit
           conversion: perMetre ? 1 / perMetre : 1,
           reference_frame:
             "(0, 0) is the top-left corner of the camera image, x to the right, y downwards; frames where the spot was not tracked (1023) are NaN",
-          timestamps: timestampsSource(timing),
+          ...seriesTiming(timing),
         }),
       );
     }
