@@ -12,8 +12,10 @@ import {
   AxonaRecordingInterface,
   AxonaUnitRecordingInterface,
 } from "./axona/axonaInterfaces.js";
+import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
@@ -23,6 +25,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   NeuroScopeLFPInterface,
@@ -125,6 +128,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AxonaLFPDataInterface, aliases: ["axona-lfp"] },
   { cls: AxonaPositionDataInterface, aliases: ["axona-position"] },
   { cls: AxonaUnitRecordingInterface, aliases: ["axona-spikes"] },
+  { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
+  { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
