@@ -11,9 +11,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import {
   AxonaLFPDataInterface,
+  AxonaPositionDataInterface,
   AxonaRecordingInterface,
   AxonaUnitRecordingInterface,
 } from "../../src/index.js";
+import { checkDataInterface } from "../../src/testing/index.js";
 import { caught, neoAvailable, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -173,6 +175,19 @@ print(json.dumps([{"times": r.rescale_spike_timestamp(r.get_spike_timestamps(0, 
     const result = nwbcheck(out("raw"), out("eeg"), out("pos"), out("spikes"));
     expect(result.passed, result.output).toBe(true);
   });
+
+  it("passes the reusable interface check (schemas, metadata, stub) for each interface", async () => {
+    const metadata = { NWBFile: { session_start_time: "2020-10-04T11:07:07+01:00" } };
+    const outputDir = mkdtempSync(join(dir, "check-"));
+    for (const made of [
+      new AxonaRecordingInterface({ filePath: testdata("axona/raw/axona_raw.bin") }),
+      new AxonaLFPDataInterface({ filePath: SAMPLE("eeg") }),
+      new AxonaPositionDataInterface({ filePath: SAMPLE("pos") }),
+      new AxonaUnitRecordingInterface({ filePath: SAMPLE("set") }),
+    ]) {
+      await checkDataInterface(made, { outputDir, metadata });
+    }
+  }, 120_000);
 
   it("names the missing .set and wrong files", () => {
     const copy = mkdtempSync(join(dir, "noset-"));

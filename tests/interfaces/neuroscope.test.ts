@@ -10,7 +10,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { NeuroScopeSortingInterface } from "../../src/index.js";
+import {
+  NeuroScopeLFPInterface,
+  NeuroScopeRecordingInterface,
+  NeuroScopeSortingInterface,
+} from "../../src/index.js";
+import { checkDataInterface } from "../../src/testing/index.js";
 import { neoAvailable, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -154,6 +159,18 @@ print(json.dumps([a.tolist() for a in np.split(u["spike_times"][:], u["spike_tim
         .sort(),
     ).toEqual(reference.map(key).sort());
   });
+
+  it("passes the reusable interface check (schemas, metadata, stub) for each interface", async () => {
+    const metadata = { NWBFile: { session_start_time: "2015-08-31T00:00:00-05:00" } };
+    const outputDir = mkdtempSync(join(dir, "check-"));
+    for (const made of [
+      new NeuroScopeRecordingInterface({ filePath: dat }),
+      new NeuroScopeLFPInterface({ filePath: longLfp, gain: 0.195 }),
+      new NeuroScopeSortingInterface({ folderPath: YUTA() }),
+    ]) {
+      await checkDataInterface(made, { outputDir, metadata });
+    }
+  }, 120_000);
 
   it("leaves out MUA and excluded shanks when asked", () => {
     const sorting = new NeuroScopeSortingInterface({

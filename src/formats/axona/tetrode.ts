@@ -7,7 +7,7 @@
  */
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { openSourceFile, readFully, readFullySync, withOpenFile } from "../binary.js";
+import { checkRange, openSourceFile, readFully, readFullySync, withOpenFile } from "../binary.js";
 import { type AxonaHeader, numberField, optionalNumberField, readAxonaHeader } from "./header.js";
 
 /** The spikes of one tetrode file. */
@@ -73,6 +73,7 @@ export function openAxonaTetrode(path: string): AxonaTetrode {
       dtype: "int8",
       shape: [numSpikes, numChannels, samplesPerSpike],
       async readRows(begin, end) {
+        checkRange(begin, end, numSpikes, "spikes", path);
         const out = new Int8Array((end - begin) * numChannels * samplesPerSpike);
         if (end <= begin) return out;
         const bytes = new Uint8Array((end - begin) * spikeBytes);
