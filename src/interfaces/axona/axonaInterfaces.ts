@@ -68,7 +68,7 @@ function setBeside(filePath: string, neededFor: string): AxonaSet {
 }
 
 /** NWBFile and device metadata a `.set` states. */
-function trialMetadata<M extends Metadata>(metadata: M, set: AxonaSet, groups: readonly string[]): M {
+function trialMetadata<M extends Metadata>(metadata: M, set: AxonaSet, tetrodes: readonly number[]): M {
   if (set.experimenter) metadata.NWBFile.experimenter = [set.experimenter];
   if (set.comments) metadata.NWBFile.session_description = set.comments;
   metadata.Ecephys = {
@@ -80,9 +80,9 @@ function trialMetadata<M extends Metadata>(metadata: M, set: AxonaSet, groups: r
         manufacturer: "Axona",
       },
     ],
-    ElectrodeGroup: groups.map((name) => ({
-      name,
-      description: `tetrode ${name.slice("Tetrode".length)} (Axona channels ${(Number(name.slice(7)) - 1) * 4}-${(Number(name.slice(7)) - 1) * 4 + 3})`,
+    ElectrodeGroup: tetrodes.map((tetrode) => ({
+      name: `Tetrode${tetrode}`,
+      description: `tetrode ${tetrode} (Axona channels ${(tetrode - 1) * ELECTRODES_PER_TETRODE}-${tetrode * ELECTRODES_PER_TETRODE - 1})`,
       location: "unknown",
       device: "Axona",
     })),
@@ -168,8 +168,7 @@ export class AxonaRecordingInterface extends BaseRecordingInterface<AxonaRecordi
   }
 
   override getMetadata(): RecordingMetadata {
-    const groups = this.set.activeTetrodes.map((t) => `Tetrode${t}`);
-    return trialMetadata(super.getMetadata(), this.set, groups);
+    return trialMetadata(super.getMetadata(), this.set, this.set.activeTetrodes);
   }
 }
 
@@ -239,7 +238,9 @@ export class AxonaLFPDataInterface extends BaseRecordingInterface<AxonaLFPDataSo
   }
 
   override getMetadata(): RecordingMetadata {
-    const metadata = trialMetadata(super.getMetadata(), this.set, [this.recording.channels[0]!.groupName]);
+    const metadata = trialMetadata(super.getMetadata(), this.set, [
+      this.recording.channels[0]!.properties!.tetrode_id as number,
+    ]);
     metadata.Ecephys[this.seriesKey] = {
       name: this.seriesKey,
       description: `field potential of Axona channel ${this.recording.channels[0]!.properties!.axona_channel} (${basename(this.eeg.header.path)}), as DacqUSB filtered and downsampled it`,
@@ -455,7 +456,7 @@ export class AxonaUnitRecordingInterface extends BaseDataInterface<AxonaUnitReco
     return trialMetadata(
       super.getMetadata(),
       this.set,
-      this.tetrodes.map((t) => `Tetrode${t.tetrode}`),
+      this.tetrodes.map((t) => t.tetrode),
     );
   }
 
