@@ -323,6 +323,12 @@ export {
   type Spike2RecordingSource,
   Spike2RecordingSourceSchema,
 } from "./interfaces/spike2/spike2Interface.js";
+// SpikeGadgets Trodes
+export {
+  SpikeGadgetsRecordingInterface,
+  type SpikeGadgetsRecordingSource,
+  SpikeGadgetsRecordingSourceSchema,
+} from "./interfaces/spikegadgets/index.js";
 // SpikeGLX
 export {
   SpikeGLXConverterPipe,
@@ -348,6 +354,12 @@ export {
   type Suite2pSegmentationSource,
   Suite2pSegmentationSourceSchema,
 } from "./interfaces/suite2p/suite2pInterface.js";
+// Tucker-Davis Technologies blocks
+export {
+  TdtRecordingInterface,
+  type TdtRecordingSource,
+  TdtRecordingSourceSchema,
+} from "./interfaces/tdt/index.js";
 // TIFF stacks
 export {
   TiffImagingInterface,

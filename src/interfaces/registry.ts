@@ -51,11 +51,12 @@ import {
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
-
+import { SpikeGadgetsRecordingInterface } from "./spikegadgets/index.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
 import { Suite2pConverter, Suite2pSegmentationInterface } from "./suite2p/suite2pInterface.js";
+import { TdtRecordingInterface } from "./tdt/index.js";
 import { TiffImagingInterface } from "./tiff/tiffInterface.js";
 import { ExternalVideoInterface, InternalVideoInterface } from "./video/videoInterfaces.js";
 
@@ -131,6 +132,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
   { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
+  { cls: TdtRecordingInterface, aliases: ["tdt"] },
+  { cls: SpikeGadgetsRecordingInterface, aliases: ["spikegadgets", "trodes"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -1,0 +1,6 @@
+/** SpikeGadgets Trodes interface. */
+export {
+  SpikeGadgetsRecordingInterface,
+  type SpikeGadgetsRecordingSource,
+  SpikeGadgetsRecordingSourceSchema,
+} from "./spikeGadgetsInterface.js";

@@ -1,0 +1,6 @@
+/** Tucker-Davis Technologies block interface. */
+export {
+  TdtRecordingInterface,
+  type TdtRecordingSource,
+  TdtRecordingSourceSchema,
+} from "./tdtInterface.js";
