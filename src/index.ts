@@ -177,6 +177,21 @@ export {
   type AudioSource,
   AudioSourceSchema,
 } from "./interfaces/audio/audioInterface.js";
+// Axona DacqUSB
+export {
+  AxonaLFPDataInterface,
+  type AxonaLFPDataSource,
+  AxonaLFPDataSourceSchema,
+  AxonaPositionDataInterface,
+  type AxonaPositionDataSource,
+  AxonaPositionDataSourceSchema,
+  AxonaRecordingInterface,
+  type AxonaRecordingSource,
+  AxonaRecordingSourceSchema,
+  AxonaUnitRecordingInterface,
+  type AxonaUnitRecordingSource,
+  AxonaUnitRecordingSourceSchema,
+} from "./interfaces/axona/axonaInterfaces.js";
 // Blackrock
 export {
   BlackrockRecordingInterface,
@@ -252,6 +267,18 @@ export {
   type NeuralynxSortingSource,
   NeuralynxSortingSourceSchema,
 } from "./interfaces/neuralynx/neuralynxInterfaces.js";
+// NeuroScope / Klusters
+export {
+  NeuroScopeLFPInterface,
+  type NeuroScopeLFPSource,
+  NeuroScopeLFPSourceSchema,
+  NeuroScopeRecordingInterface,
+  type NeuroScopeRecordingSource,
+  NeuroScopeRecordingSourceSchema,
+  NeuroScopeSortingInterface,
+  type NeuroScopeSortingSource,
+  NeuroScopeSortingSourceSchema,
+} from "./interfaces/neuroscope/neuroscopeInterfaces.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,

@@ -6,6 +6,12 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import {
+  AxonaLFPDataInterface,
+  AxonaPositionDataInterface,
+  AxonaRecordingInterface,
+  AxonaUnitRecordingInterface,
+} from "./axona/axonaInterfaces.js";
 import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
@@ -23,6 +29,11 @@ import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { MinianSegmentationInterface } from "./minian/minianInterface.js";
 import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
+import {
+  NeuroScopeLFPInterface,
+  NeuroScopeRecordingInterface,
+  NeuroScopeSortingInterface,
+} from "./neuroscope/neuroscopeInterfaces.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -113,6 +124,13 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: NeuroScopeRecordingInterface, aliases: ["neuroscope"] },
+  { cls: NeuroScopeLFPInterface, aliases: ["neuroscope-lfp"] },
+  { cls: NeuroScopeSortingInterface, aliases: ["neuroscope-sorting"] },
+  { cls: AxonaRecordingInterface, aliases: ["axona"] },
+  { cls: AxonaLFPDataInterface, aliases: ["axona-lfp"] },
+  { cls: AxonaPositionDataInterface, aliases: ["axona-position"] },
+  { cls: AxonaUnitRecordingInterface, aliases: ["axona-spikes"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
   { cls: CaimanSegmentationInterface, aliases: ["caiman"] },

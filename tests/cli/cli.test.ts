@@ -54,14 +54,14 @@ describe("neuroconv command line: without sample files", () => {
   });
 
   it("answers a NeuroConv interface we do not have yet with 'not supported yet' and the closest ones", async () => {
-    const { code, err } = await run(["convert", "AxonaRecordingInterface", "x", "-o", output()]);
+    const { code, err } = await run(["convert", "MCSRawRecordingInterface", "x", "-o", output()]);
     expect(code).toBe(1);
     expect(err).toHaveLength(1);
     expect(err[0]).toMatch(
-      /^error: NeuroConv's AxonaRecordingInterface is not supported yet; the closest interfaces we have: \w+RecordingInterface/,
+      /^error: NeuroConv's MCSRawRecordingInterface is not supported yet; the closest interfaces we have: \w+RecordingInterface/,
     );
-    const alias = await run(["convert", "axona", "x", "-o", output()]);
-    expect(alias.err[0]).toContain("NeuroConv's AxonaRecordingInterface is not supported yet");
+    const alias = await run(["convert", "mcsraw", "x", "-o", output()]);
+    expect(alias.err[0]).toContain("NeuroConv's MCSRawRecordingInterface is not supported yet");
   });
 
   it("suggests the closest names for a misspelled interface", async () => {
