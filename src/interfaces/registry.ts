@@ -10,7 +10,7 @@ import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackr
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
-import { EDFRecordingInterface } from "./edf/edfInterface.js";
+import { EDFAnalogInterface, EDFConverter, EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -109,6 +109,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
+  { cls: EDFAnalogInterface, aliases: ["edf-analog"] },
+  { cls: EDFConverter, aliases: ["edf-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
