@@ -34,6 +34,8 @@ import {
   voltsPerUnit,
 } from "./edfShared.js";
 
+const FILE_PATH = Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." });
+
 const NEURAL_CHANNELS_DESCRIPTION =
   "Labels of the neural signals (written as electrodes), replacing the default choice: every signal in volts " +
   "except EDF+ types such as ECG, EOG, EMG, Resp and trigger or status lines.";
@@ -41,7 +43,7 @@ const NEURAL_CHANNELS_DESCRIPTION =
 /** The source arguments of {@link EDFRecordingInterface}, as a JSON schema. */
 export const EDFRecordingSourceSchema = Type.Object(
   {
-    filePath: Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." }),
+    filePath: FILE_PATH,
     channelsToSkip: Type.Optional(
       Type.Array(Type.String(), {
         description: "Labels of signals to leave out (e.g. trigger or status channels).",
@@ -206,7 +208,7 @@ export class EDFRecordingInterface extends MultiStreamRecordingInterface<EDFReco
 /** The source arguments of {@link EDFAnalogInterface}, as a JSON schema. */
 export const EDFAnalogSourceSchema = Type.Object(
   {
-    filePath: Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." }),
+    filePath: FILE_PATH,
     channels: Type.Optional(
       Type.Array(Type.String(), {
         description:
@@ -312,7 +314,7 @@ export class EDFAnalogInterface extends BaseTemporalInterface<EDFAnalogSource> {
 /** The source arguments of {@link EDFConverter}, as a JSON schema. */
 export const EDFConverterSourceSchema = Type.Object(
   {
-    filePath: Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." }),
+    filePath: FILE_PATH,
     channelsToSkip: Type.Optional(
       Type.Array(Type.String(), { description: "Labels of signals to leave out entirely." }),
     ),
