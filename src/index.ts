@@ -117,8 +117,10 @@ export {
   addAnalogChannelsToNwbfile,
   addAnalogToNwbfile,
   addEventsToNwbfile,
+  addIntervalsToNwbfile,
   addTtlLineToNwbfile,
   type CodedEvents,
+  type LabelledIntervals,
   type TtlLine,
   ttlLinesFromWords,
 } from "./conversion/signals.js";
@@ -224,6 +226,12 @@ export {
 } from "./interfaces/deeplabcut/deepLabCutInterface.js";
 // EDF / EDF+ / BDF / BDF+
 export {
+  EDFAnalogInterface,
+  type EDFAnalogSource,
+  EDFAnalogSourceSchema,
+  EDFConverter,
+  type EDFConverterSource,
+  EDFConverterSourceSchema,
   EDFRecordingInterface,
   type EDFRecordingSource,
   EDFRecordingSourceSchema,

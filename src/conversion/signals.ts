@@ -6,6 +6,7 @@ import { type ChunkSource, firstRows } from "../data/lazy.js";
 import { BitEdgeTracker, bitsUsed } from "../formats/edges.js";
 import { coreType, TimeSeries } from "../nwb/containers/base.js";
 import type { NWBFile } from "../nwb/containers/file.js";
+import { TimeIntervals } from "../nwb/containers/misc.js";
 import { seriesTiming, type Timing, truncateTiming } from "./timing.js";
 
 /** Samples kept by stub conversions of auxiliary signals, and edges kept per line. */
@@ -173,6 +174,38 @@ export function addEventsToNwbfile(
       timestamps,
     }),
   );
+}
+
+/** Labelled intervals of time (annotations with a duration), in seconds on the session's clock. */
+export interface LabelledIntervals {
+  readonly name: string;
+  readonly description: string;
+  readonly starts: ArrayLike<number>;
+  readonly stops: ArrayLike<number>;
+  readonly labels: readonly string[];
+}
+
+/**
+ * Adds labelled intervals as a TimeIntervals table in /intervals (start_time, stop_time and a `label` text
+ * column). No intervals: skipped (returns undefined).
+ */
+export function addIntervalsToNwbfile(
+  nwbfile: NWBFile,
+  intervals: LabelledIntervals,
+  stubTest = false,
+): TimeIntervals | undefined {
+  const count = stubTest ? Math.min(STUB_SAMPLES, intervals.starts.length) : intervals.starts.length;
+  if (count === 0) return undefined;
+  const table = nwbfile.addTimeIntervals(new TimeIntervals(intervals.name, intervals.description));
+  table.addColumn({ name: "label", description: "text of the interval", dtype: "utf8" });
+  for (let i = 0; i < count; i++) {
+    table.addInterval({
+      start_time: intervals.starts[i]!,
+      stop_time: intervals.stops[i]!,
+      label: intervals.labels[i]!,
+    });
+  }
+  return table;
 }
 
 /**

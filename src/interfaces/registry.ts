@@ -17,7 +17,7 @@ import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackr
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
-import { EDFRecordingInterface } from "./edf/edfInterface.js";
+import { EDFAnalogInterface, EDFConverter, EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -139,6 +139,8 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: MinianSegmentationInterface, aliases: ["minian"] },
   { cls: TdtRecordingInterface, aliases: ["tdt"] },
   { cls: SpikeGadgetsRecordingInterface, aliases: ["spikegadgets", "trodes"] },
+  { cls: EDFAnalogInterface, aliases: ["edf-analog"] },
+  { cls: EDFConverter, aliases: ["edf-all"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

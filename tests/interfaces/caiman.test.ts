@@ -137,7 +137,7 @@ with h5py.File(sys.argv[1], "w") as f:
     const outputs: string[] = [];
     for (const source of files) {
       const caiman = new CaimanSegmentationInterface({ filePath: source });
-      const results = await caiman.load();
+      const results = caiman.results;
       expect([results.rows, results.columns, results.samplingRate]).toEqual([5, 3, 7.5]);
       expect(caiman.getMetadata().Ophys?.ImagingPlane?.[0]?.imaging_rate).toBe(7.5);
       expect(caiman.getTimestamps()[11]).toBeCloseTo(11 / 7.5, 12);
@@ -171,10 +171,10 @@ with h5py.File(sys.argv[1], "w") as f:
     expect(nwbcheck(...outputs).passed).toBe(true);
   });
 
-  it("names the file and the fix for files it cannot read", async () => {
+  it("names the file and the fix for files it cannot read", () => {
     const notCaiman = join(dir, "other.hdf5");
     python(`import sys, h5py; h5py.File(sys.argv[1], "w")["x"] = 1`, notCaiman);
-    await expect(new CaimanSegmentationInterface({ filePath: notCaiman }).load()).rejects.toThrow(
+    expect(() => new CaimanSegmentationInterface({ filePath: notCaiman })).toThrow(
       /other\.hdf5: no estimates\/A/,
     );
     expect(() => new CaimanSegmentationInterface({ filePath: join(dir, "missing.hdf5") })).toThrow(

@@ -9,8 +9,8 @@
  */
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { hdf5Backend } from "../../storage/hdf5/index.js";
 import type { StorageReader, StoredValue } from "../../storage/types.js";
+import { withHdf5File } from "../hdf5.js";
 
 /** One spatial component: the pixels it covers as columns (x), rows (y) and weights. */
 export interface CaimanComponent {
@@ -46,21 +46,6 @@ const TRACE_DATASETS = [
   ["dff", "F_dff"],
 ] as const;
 
-/** Opens the file for one read, with the file named in errors. */
-async function withFile<T>(filePath: string, read: (file: StorageReader) => T): Promise<T> {
-  let file: StorageReader;
-  try {
-    file = await hdf5Backend.open(filePath);
-  } catch (error) {
-    throw new SourceDataError(filePath, `cannot open the CaImAn HDF5 file (${(error as Error).message})`);
-  }
-  try {
-    return read(file);
-  } finally {
-    file.close();
-  }
-}
-
 /** Whether CaImAn saved a value at `path` (it saves None as the text "NoneType"). */
 function saved(file: StorageReader, path: string): boolean {
   if (file.kind(path) === "group") return true;
@@ -90,7 +75,7 @@ function transposed(filePath: string, file: StorageReader, path: string, compone
     dtype,
     shape: [frames, components],
     readRows: (start, end) =>
-      withFile(filePath, (reader) => {
+      withHdf5File(filePath, "CaImAn results", (reader) => {
         const block = reader.readBlock(path, [0, start], [components, end - start]) as Float64Array;
         const out = dtype === "float32" ? new Float32Array(block.length) : new Float64Array(block.length);
         const count = end - start;
@@ -238,10 +223,10 @@ function parse(filePath: string, file: StorageReader): CaimanResults {
  *
  * @example
  * ```ts
- * const results = await readCaimanResults("caiman_analysis.hdf5");
+ * const results = readCaimanResults("caiman_analysis.hdf5");
  * console.log(results.components.length, results.samplingRate, Object.keys(results.traces));
  * ```
  */
-export function readCaimanResults(filePath: string): Promise<CaimanResults> {
-  return withFile(filePath, (file) => parse(filePath, file));
+export function readCaimanResults(filePath: string): CaimanResults {
+  return withHdf5File(filePath, "CaImAn results", (file) => parse(filePath, file));
 }

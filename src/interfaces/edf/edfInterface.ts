@@ -1,9 +1,12 @@
 /**
- * EDF, EDF+, BDF and BDF+ files (clinical and sleep EEG): signals in volts as ElectricalSeries, one per
- * sampling rate, the other signals as TimeSeries in their own units, EDF+ annotations as events.
+ * EDF, EDF+, BDF and BDF+ files (clinical and sleep EEG): the neural signals in volts as ElectricalSeries,
+ * one per sampling rate (EDFRecordingInterface), the other signals as TimeSeries in their own units
+ * (EDFAnalogInterface), EDF+ annotations as events and intervals; EDFConverter writes both.
  */
 import { basename } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
+import type { StandardConversionOptions } from "../../conversion/conversion.js";
+import { ConverterPipe, checkSourceArguments } from "../../conversion/converter.js";
 import { MultiStreamRecordingInterface, type RecordingStream } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
 import type {
@@ -11,22 +14,42 @@ import type {
   RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import type { Metadata } from "../../conversion/metadata/schema.js";
-import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
-import { segmentedTiming, type Timing } from "../../conversion/timing.js";
+import { addAnalogToNwbfile } from "../../conversion/signals.js";
+import { BaseTemporalInterface } from "../../conversion/temporal.js";
+import type { Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
+import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { type EdfFile, type EdfSignal, openEdfFile } from "../../formats/edf/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
+import {
+  addEdfAnnotations,
+  addHeaderMetadata,
+  checkLabels,
+  edfStartTime,
+  edfTiming,
+  isNeuralByDefault,
+  neuralSignals,
+  safeName,
+  voltsPerUnit,
+} from "./edfShared.js";
+
+const FILE_PATH = Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." });
+
+const NEURAL_CHANNELS_DESCRIPTION =
+  "Labels of the neural signals (written as electrodes), replacing the default choice: every signal in volts " +
+  "except EDF+ types such as ECG, EOG, EMG, Resp and trigger or status lines.";
 
 /** The source arguments of {@link EDFRecordingInterface}, as a JSON schema. */
 export const EDFRecordingSourceSchema = Type.Object(
   {
-    filePath: Type.String({ description: "The .edf or .bdf file (EDF, EDF+, BDF or BDF+)." }),
+    filePath: FILE_PATH,
     channelsToSkip: Type.Optional(
       Type.Array(Type.String(), {
         description: "Labels of signals to leave out (e.g. trigger or status channels).",
       }),
     ),
+    neuralChannels: Type.Optional(Type.Array(Type.String(), { description: NEURAL_CHANNELS_DESCRIPTION })),
   },
   { additionalProperties: false },
 );
@@ -34,46 +57,46 @@ export const EDFRecordingSourceSchema = Type.Object(
 /** The source arguments of {@link EDFRecordingInterface}. */
 export type EDFRecordingSource = Static<typeof EDFRecordingSourceSchema>;
 
-/** Volts per unit of the EDF physical dimensions that are voltages; undefined for other quantities. */
-function voltsPerUnit(dimension: string): number | undefined {
-  const factors: Record<string, number> = { v: 1, mv: 1e-3, uv: 1e-6, µv: 1e-6, μv: 1e-6, nv: 1e-9 };
-  return factors[dimension.trim().toLowerCase()];
+/** Samples in volts from the stored integers: physical = digital × gain + offset, per channel. */
+function inVolts(
+  source: ChunkSource,
+  gains: readonly number[],
+  offsets: readonly number[],
+  bdf: boolean,
+): ChunkSource {
+  const channels = gains.length;
+  return {
+    // 16-bit EDF samples keep every digital step in float32; BDF's 24 bits need float64
+    dtype: bdf ? "float64" : "float32",
+    shape: source.shape,
+    async readRows(start, end) {
+      const digital = await source.readRows(start, end);
+      const out = bdf ? new Float64Array(digital.length) : new Float32Array(digital.length);
+      for (let i = 0; i < digital.length; i++) {
+        const c = i % channels;
+        out[i] = Number(digital[i]) * gains[c]! + offsets[c]!;
+      }
+      return out;
+    },
+  };
 }
-
-const safeName = (label: string) => label.replace(/[^A-Za-z0-9]+/g, "") || "Signal";
-
-/** Voltage signals of one rate and one offset: one ElectricalSeries. */
-interface VoltageGroup {
-  readonly signals: EdfSignal[];
-  readonly offsetVolts: number;
-}
-
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-
-/** An EDF+ dd-MMM-yyyy date as yyyy-mm-dd; undefined when unknown ("X") or malformed. */
-function edfPlusDate(text: string | undefined): string | undefined {
-  const m = /^(\d\d)-([A-Z]{3})-(\d{4})$/.exec(text ?? "");
-  const month = m ? MONTHS.indexOf(m[2]!) + 1 : 0;
-  return m && month > 0 ? `${m[3]}-${String(month).padStart(2, "0")}-${m[1]}` : undefined;
-}
-
-/** An EDF+ subfield: spaces stand for underscores, "X" for unknown. */
-const subfield = (text: string | undefined) =>
-  text === undefined || text === "X" ? undefined : text.replace(/_/g, " ");
 
 /**
- * The signals of an EDF/EDF+/BDF/BDF+ file. Signals in V, mV, µV or nV become ElectricalSeries in volts
- * (stored digital values with the header's physical scaling as conversion, per channel, and offset),
- * one per sampling rate and offset (`ElectricalSeries` when there is one, else
- * `ElectricalSeries<rate>Hz<n>`); signals of other dimensions become TimeSeries (`TimeSeries<label>`) in
- * their own unit. Duplicate labels stay separate electrodes. EDF+ annotations become an AnnotationSeries
- * (`EventsAnnotations`); the sub-second start of EDF+ files goes into the session start time, and the
- * record onsets of discontinuous (EDF+D) files into the timestamps. EDF+ patient and recording fields fill
- * Subject (id, sex, birth date; never the name) and NWBFile (session id, experimenter, device).
+ * The neural signals of an EDF/EDF+/BDF/BDF+ file (see `neuralChannels`) as ElectricalSeries in volts, one
+ * per sampling rate (`ElectricalSeries` when there is one, else `ElectricalSeries<rate>Hz`): the stored
+ * integers with the header's scaling per channel as `channel_conversion` and the shared offset as `offset`;
+ * when the channels' offsets differ (NWB's `offset` is one number per series), the samples are written in
+ * volts (float32 for EDF, float64 for BDF) instead of splitting the channels apart. Duplicate labels stay
+ * separate electrodes. EDF+ annotations: instantaneous ones as an AnnotationSeries (`EventsAnnotations`),
+ * those with a duration as TimeIntervals (`EDFAnnotationIntervals`). The other signals (ECG, EOG, status...)
+ * are {@link EDFAnalogInterface}'s: a warning names them; {@link EDFConverter} writes both. The EDF+
+ * sub-second start goes into the session start time, the record onsets of discontinuous (EDF+D) files into
+ * the timestamps; EDF+ patient and recording fields fill Subject (id, sex, birth date; never the name) and
+ * NWBFile (session id, experimenter, device).
  *
  * @example
  * ```ts
- * const edf = new EDFRecordingInterface({ filePath: "night.edf", channelsToSkip: ["Status"] });
+ * const edf = new EDFRecordingInterface({ filePath: "night.edf", channelsToSkip: ["EEG A1"] });
  * await edf.runConversion({ nwbfilePath: "night.nwb" });
  * ```
  */
@@ -82,76 +105,62 @@ export class EDFRecordingInterface extends MultiStreamRecordingInterface<EDFReco
   static override keywords = ["EDF", "EDF+", "BDF", "BioSemi", "EEG", "polysomnography", "ecephys"];
   static override associatedSuffixes = [".edf", ".bdf"];
   static override info =
-    "Signals and annotations of a European Data Format (EDF/EDF+) or BioSemi (BDF) file.";
+    "Neural signals and annotations of a European Data Format (EDF/EDF+) or BioSemi (BDF) file.";
   static override sourceSchema: TObject = EDFRecordingSourceSchema;
 
   readonly edf: EdfFile;
   protected readonly streams: readonly RecordingStream[];
-  /** Signals kept that are not voltages. */
+  /** Signals kept that are not neural (written by EDFAnalogInterface). */
   readonly otherSignals: readonly EdfSignal[];
-  /** Seconds from the header's whole-second start to the first sample (EDF+ sub-second start). */
-  private readonly subsecond: number;
+  private readonly quietAboutOthers: boolean;
 
-  constructor(sourceData: EDFRecordingSource) {
+  constructor(sourceData: EDFRecordingSource, options: { othersWrittenElsewhere?: boolean } = {}) {
     super(sourceData);
     this.edf = openEdfFile(sourceData.filePath);
+    const neural = neuralSignals(this.edf, sourceData);
+    const notVolts = neural.filter((s) => voltsPerUnit(s.physicalDimension) === undefined);
+    if (notVolts.length > 0) {
+      throw new SourceDataError(
+        sourceData.filePath,
+        `neuralChannels: ${notVolts.map((s) => `'${s.label}' ('${s.physicalDimension}')`).join(", ")} are not in volts; an ElectricalSeries needs voltage data`,
+      );
+    }
+    if (neural.length === 0) {
+      throw new SourceDataError(
+        sourceData.filePath,
+        `has no neural signal (signals: ${this.edf.dataSignals.map((s) => `${s.label} '${s.physicalDimension}'`).join(", ")}); use EDFAnalogInterface, or name them in neuralChannels`,
+      );
+    }
     const skip = new Set(sourceData.channelsToSkip ?? []);
-    const known = new Set(this.edf.dataSignals.map((s) => s.label));
-    const unknown = [...skip].filter((label) => !known.has(label));
-    if (unknown.length > 0) {
-      throw new SourceDataError(
-        sourceData.filePath,
-        `has no signal ${unknown.map((l) => `'${l}'`).join(", ")} to skip; its signals are ${[...known].join(", ")}`,
-      );
-    }
-    const kept = this.edf.dataSignals.filter((s) => !skip.has(s.label));
-    const groups = new Map<string, VoltageGroup>();
-    const others: EdfSignal[] = [];
-    for (const signal of kept) {
-      const factor = voltsPerUnit(signal.physicalDimension);
-      if (factor === undefined) {
-        others.push(signal);
-        continue;
-      }
-      const offsetVolts = signal.offset * factor;
-      const key = `${signal.samplesPerRecord}/${offsetVolts}`;
-      const group = groups.get(key) ?? { signals: [], offsetVolts };
-      group.signals.push(signal);
-      groups.set(key, group);
-    }
-    if (groups.size === 0) {
-      throw new SourceDataError(
-        sourceData.filePath,
-        `has no signal in volts (dimensions: ${kept.map((s) => `${s.label} '${s.physicalDimension}'`).join(", ") || "no signals kept"}); an ElectricalSeries needs voltage data`,
-      );
-    }
-    const start = this.edf.startOffset;
-    this.subsecond = start > 0 && start < 1 ? start : 0;
-    const list = [...groups.values()];
-    const rateName = (g: VoltageGroup) => `${g.signals[0]!.samplingRate}`.replace(".", "p");
-    this.streams = list.map((g, i) => ({
-      key:
-        list.length === 1
-          ? "ElectricalSeries"
-          : `ElectricalSeries${rateName(g)}Hz${list.filter((o) => rateName(o) === rateName(g)).length > 1 ? i : ""}`,
-      recording: this.recordingOf(g),
-      timing: () => this.timingOf(g.signals[0]!),
-      description: `EDF signals ${g.signals.map((s) => s.label).join(", ")} at ${g.signals[0]!.samplingRate} Hz`,
+    this.otherSignals = this.edf.dataSignals.filter((s) => !neural.includes(s) && !skip.has(s.label));
+    this.quietAboutOthers = options.othersWrittenElsewhere ?? false;
+    const byRate = new Map<number, EdfSignal[]>();
+    for (const signal of neural)
+      byRate.set(signal.samplingRate, [...(byRate.get(signal.samplingRate) ?? []), signal]);
+    const rateName = (rate: number) => `${rate}`.replace(".", "p");
+    this.streams = [...byRate].map(([rate, signals]) => ({
+      key: byRate.size === 1 ? "ElectricalSeries" : `ElectricalSeries${rateName(rate)}Hz`,
+      recording: this.recordingOf(signals),
+      timing: () => edfTiming(this.edf, signals[0]!),
+      description: `EDF signals ${signals.map((s) => s.label).join(", ")} at ${rate} Hz`,
     }));
-    this.otherSignals = others;
   }
 
-  private recordingOf(group: VoltageGroup): Recording {
-    const first = group.signals[0]!;
-    const filters = [...new Set(group.signals.map((s) => s.prefiltering).filter((f) => f !== ""))];
+  private recordingOf(signals: readonly EdfSignal[]): Recording {
+    const first = signals[0]!;
+    const filters = [...new Set(signals.map((s) => s.prefiltering).filter((f) => f !== ""))];
+    const gains = signals.map((s) => s.gain * voltsPerUnit(s.physicalDimension)!);
+    const offsets = signals.map((s) => s.offset * voltsPerUnit(s.physicalDimension)!);
+    const stored = this.edf.source(signals.map((s) => s.index));
+    const sharedOffset = offsets.every((o) => o === offsets[0]);
     return {
       samplingRate: first.samplingRate,
       numSamples: this.edf.numSamples(first),
-      data: this.edf.source(group.signals.map((s) => s.index)),
-      gainToVolts: group.signals.map((s) => s.gain * voltsPerUnit(s.physicalDimension)!),
-      ...(group.offsetVolts !== 0 && { offsetToVolts: group.offsetVolts }),
+      ...(sharedOffset
+        ? { data: stored, gainToVolts: gains, ...(offsets[0] !== 0 && { offsetToVolts: offsets[0] }) }
+        : { data: inVolts(stored, gains, offsets, this.edf.header.format === "BDF"), gainToVolts: 1 }),
       ...(filters.length > 0 && { filtering: filters.join("; ") }),
-      channels: group.signals.map((s) => ({
+      channels: signals.map((s) => ({
         name: s.label,
         groupName: "ElectrodeGroup",
         // labels may repeat: the signal's position identifies the electrode
@@ -161,54 +170,23 @@ export class EDFRecordingInterface extends MultiStreamRecordingInterface<EDFReco
     };
   }
 
-  /** Regular from the first record's onset, or one segment per record when records have gaps (EDF+D). */
-  private timingOf(signal: EdfSignal): Timing {
-    const count = this.edf.numSamples(signal);
-    const onsets = this.edf.recordOnsets;
-    const segments = this.edf.continuous
-      ? [{ firstIndex: 0, startingTime: (onsets[0] ?? 0) - this.subsecond }]
-      : Array.from(onsets, (t, r) => ({
-          firstIndex: r * signal.samplesPerRecord,
-          startingTime: t - this.subsecond,
-        }));
-    return segmentedTiming(signal.samplingRate, segments, count);
-  }
-
   protected override get sourceSessionStartTime(): string | undefined {
-    const whole = this.edf.header.startDateTime;
-    return this.subsecond > 0 ? `${whole}${this.subsecond.toFixed(7).replace(/0+$/, "").slice(1)}` : whole;
+    return edfStartTime(this.edf);
   }
 
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
     const { header } = this.edf;
     const plus = header.variant !== "";
-    const patient = header.patient.split(" ");
-    const recording = header.recording.split(" ");
-    const equipment = plus ? subfield(recording[4]) : undefined;
+    const equipment = plus ? header.recording.split(" ")[4] : undefined;
+    const device = equipment && equipment !== "X" ? ` with ${equipment.replace(/_/g, " ")}` : "";
     metadata.Ecephys.Device = [
       {
         name: "DeviceEcephys",
-        description: `${header.format}${plus ? ` (${header.variant})` : ""} recording${equipment ? ` with ${equipment}` : ""}`,
+        description: `${header.format}${plus ? ` (${header.variant})` : ""} recording${device}`,
       },
     ];
-    if (plus) {
-      const sex = patient[1];
-      const subjectId = subfield(patient[0]);
-      const birth = edfPlusDate(patient[2]);
-      const subject: NonNullable<RecordingMetadata["Subject"]> = {
-        ...(subjectId && { subject_id: subjectId }),
-        ...((sex === "M" || sex === "F") && { sex }),
-        ...(birth && { date_of_birth: birth }),
-      };
-      if (Object.keys(subject).length > 0) metadata.Subject = { ...metadata.Subject, ...subject };
-      const sessionId = subfield(recording[2]);
-      const technician = subfield(recording[3]);
-      if (sessionId) metadata.NWBFile.session_id = sessionId;
-      if (technician) metadata.NWBFile.experimenter = [technician];
-    } else if (header.recording !== "") {
-      metadata.NWBFile.session_description = `EDF recording field: ${header.recording}`;
-    }
+    addHeaderMetadata(this.edf, metadata);
     return metadata;
   }
 
@@ -218,38 +196,173 @@ export class EDFRecordingInterface extends MultiStreamRecordingInterface<EDFReco
     options: RecordingConversionOptions = {},
   ): void {
     super.addToNwbfile(nwbfile, metadata, options);
+    if (this.otherSignals.length > 0 && !this.quietAboutOthers) {
+      emitNeuroconvWarning(
+        `${this.edf.header.path}: ${this.otherSignals.length} signals are not neural and are not written by EDFRecordingInterface (${this.otherSignals.map((s) => s.label).join(", ")}): write them with EDFAnalogInterface (EDFConverter writes both), name them in neuralChannels, or leave them out with channelsToSkip`,
+      );
+    }
+    addEdfAnnotations(nwbfile, this.edf, options.stubTest);
+  }
+}
+
+/** The source arguments of {@link EDFAnalogInterface}, as a JSON schema. */
+export const EDFAnalogSourceSchema = Type.Object(
+  {
+    filePath: FILE_PATH,
+    channels: Type.Optional(
+      Type.Array(Type.String(), {
+        description:
+          "Labels of the signals to write; default every signal that is not neural (ECG, EOG, EMG, Resp, trigger and status lines, signals not in volts).",
+      }),
+    ),
+    includeAnnotations: Type.Optional(
+      Type.Boolean({
+        description:
+          "Also write the EDF+ annotations (EDFRecordingInterface writes them; set this when converting the file without it).",
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** The source arguments of {@link EDFAnalogInterface}. */
+export type EDFAnalogSource = Static<typeof EDFAnalogSourceSchema>;
+
+/**
+ * The non-neural signals of an EDF/EDF+/BDF/BDF+ file (ECG, EOG, EMG, respiration, trigger and status
+ * lines, any signal not in volts; or the ones named in `channels`): one TimeSeries per signal,
+ * `TimeSeries<label>`, of the stored integers with the header's scaling as `conversion` and `offset` to the
+ * signal's own unit. The timing API applies to the first signal's clock.
+ *
+ * @example
+ * ```ts
+ * const aux = new EDFAnalogInterface({ filePath: "night.edf" }); // ECG, EOG, Resp, ...
+ * await aux.runConversion({ nwbfilePath: "aux.nwb" });
+ * ```
+ */
+export class EDFAnalogInterface extends BaseTemporalInterface<EDFAnalogSource> {
+  static override displayName = "EDF Analog";
+  static override keywords = ["EDF", "EDF+", "BDF", "ECG", "EOG", "EMG", "polysomnography"];
+  static override associatedSuffixes = [".edf", ".bdf"];
+  static override info =
+    "Non-neural signals (ECG, EOG, respiration, triggers...) of an EDF/EDF+ or BDF file.";
+  static override sourceSchema: TObject = EDFAnalogSourceSchema;
+
+  readonly edf: EdfFile;
+  readonly signals: readonly EdfSignal[];
+
+  constructor(sourceData: EDFAnalogSource) {
+    super(sourceData);
+    this.edf = openEdfFile(sourceData.filePath);
+    checkLabels(this.edf, "channels", sourceData.channels);
+    const chosen = sourceData.channels ? new Set(sourceData.channels) : undefined;
+    this.signals = this.edf.dataSignals.filter((s) => (chosen ? chosen.has(s.label) : !isNeuralByDefault(s)));
+    if (this.signals.length === 0) {
+      throw new SourceDataError(
+        sourceData.filePath,
+        `has no non-neural signal (signals: ${this.edf.dataSignals.map((s) => s.label).join(", ")}); name the ones to write in channels`,
+      );
+    }
+  }
+
+  protected override getOriginalTiming(): Timing {
+    return edfTiming(this.edf, this.signals[0]!);
+  }
+
+  protected override get sourceSessionStartTime(): string | undefined {
+    return edfStartTime(this.edf);
+  }
+
+  override getMetadata(): Metadata {
+    const metadata = super.getMetadata();
+    addHeaderMetadata(this.edf, metadata);
+    return metadata;
+  }
+
+  override addToNwbfile(
+    nwbfile: NWBFile,
+    _metadata: Metadata,
+    options: StandardConversionOptions = {},
+  ): void {
     const source = basename(this.edf.header.path);
-    for (const signal of this.otherSignals) {
+    const first = this.signals[0]!;
+    // the timing API moves the first signal's clock, which signals of its rate share; other rates keep theirs
+    const aligned = this.getTiming();
+    const names = new Set<string>();
+    for (const signal of this.signals) {
+      const label = `TimeSeries${safeName(signal.label)}`;
+      const name = names.has(label) ? `${label}${signal.index}` : label;
+      names.add(name);
       addAnalogToNwbfile(
         nwbfile,
         {
-          name: `TimeSeries${safeName(signal.label)}`,
+          name,
           description: `${this.edf.header.format} signal ${signal.index + 1} '${signal.label}' of ${source}${signal.transducer ? ` (transducer: ${signal.transducer})` : ""}.`,
           data: this.edf.source([signal.index]),
           conversion: signal.gain,
           offset: signal.offset,
           unit: signal.physicalDimension || "n.a.",
-          timing: this.timingOf(signal),
+          timing: signal.samplingRate === first.samplingRate ? aligned : edfTiming(this.edf, signal),
         },
         options.stubTest,
       );
     }
-    const annotations = this.edf.annotations;
-    const durations = annotations.filter((a) => a.duration !== undefined).length;
-    if (durations > 0) {
-      emitNeuroconvWarning(
-        `${source}: ${durations} EDF+ annotations have durations; they are written as events at their onsets (durations left out)`,
+    if (this.sourceData.includeAnnotations) addEdfAnnotations(nwbfile, this.edf, options.stubTest);
+  }
+}
+
+/** The source arguments of {@link EDFConverter}, as a JSON schema. */
+export const EDFConverterSourceSchema = Type.Object(
+  {
+    filePath: FILE_PATH,
+    channelsToSkip: Type.Optional(
+      Type.Array(Type.String(), { description: "Labels of signals to leave out entirely." }),
+    ),
+    neuralChannels: Type.Optional(Type.Array(Type.String(), { description: NEURAL_CHANNELS_DESCRIPTION })),
+  },
+  { additionalProperties: false },
+);
+
+/** The source arguments of {@link EDFConverter}. */
+export type EDFConverterSource = Static<typeof EDFConverterSourceSchema>;
+
+/**
+ * Every signal of an EDF/BDF file: the neural ones through {@link EDFRecordingInterface}, the others through
+ * {@link EDFAnalogInterface}, the annotations once.
+ *
+ * @example
+ * ```ts
+ * await new EDFConverter({ filePath: "night.edf" }).runConversion({ nwbfilePath: "night.nwb" });
+ * ```
+ */
+export class EDFConverter extends ConverterPipe {
+  static displayName = "EDF, every signal";
+  static info = "Neural and non-neural signals and annotations of an EDF/EDF+ or BDF file.";
+  static associatedSuffixes = [".edf", ".bdf"];
+  static sourceSchema: TObject = EDFConverterSourceSchema;
+
+  static override getSourceSchema(): TObject {
+    return EDFConverter.sourceSchema;
+  }
+
+  constructor(sourceData: EDFConverterSource) {
+    const source = checkSourceArguments(EDFConverter, sourceData);
+    const edf = openEdfFile(source.filePath);
+    const neural = neuralSignals(edf, source);
+    const skip = new Set(source.channelsToSkip ?? []);
+    const others = edf.dataSignals.filter((s) => !neural.includes(s) && !skip.has(s.label));
+    const interfaces: (EDFRecordingInterface | EDFAnalogInterface)[] = [];
+    if (neural.length > 0)
+      interfaces.push(new EDFRecordingInterface(source, { othersWrittenElsewhere: true }));
+    if (others.length > 0) {
+      interfaces.push(
+        new EDFAnalogInterface({
+          filePath: source.filePath,
+          channels: [...new Set(others.map((s) => s.label))],
+          ...(neural.length === 0 && { includeAnnotations: true }),
+        }),
       );
     }
-    addEventsToNwbfile(
-      nwbfile,
-      {
-        name: "EventsAnnotations",
-        description: `EDF+ annotations of ${source}.`,
-        times: annotations.map((a) => a.onset - this.subsecond),
-        labels: annotations.map((a) => a.text),
-      },
-      options.stubTest,
-    );
+    super(interfaces);
   }
 }
