@@ -110,6 +110,14 @@ export function buildDefinitions(
       if (!type || !registry.isA(type, "VectorData") || registry.isA(type, "VectorIndex")) continue;
       const slot = registry.resolveSlot(spec, "dataset");
       const plain = type === "VectorData" || type === "DynamicTableRegion";
+      // a region column whose `table` attribute names a table type more specific than DynamicTable
+      const tableDtype = slot.attributes.get("table")?.dtype;
+      const tableType =
+        registry.isA(type, "DynamicTableRegion") &&
+        typeof tableDtype === "object" &&
+        !Array.isArray(tableDtype)
+          ? tableDtype.target_type
+          : undefined;
       columns.push(
         compact({
           name,
@@ -120,6 +128,7 @@ export function buildDefinitions(
             : storageDtypeOf((slot.spec as DatasetSpec).dtype),
           ragged: resolved.namedDatasets.has(`${name}_index`),
           region: registry.isA(type, "DynamicTableRegion"),
+          tableType: tableType === "DynamicTable" ? undefined : tableType,
           columnType: plain ? undefined : { neurodataType: type, namespace: registry.namespaceOf(type) },
           shape: (slot.spec as DatasetSpec).shape,
         }),
