@@ -63,6 +63,11 @@ export const IMAGE_REFERENCE_FRAME =
 
 const BEHAVIOR_MODULE = ["behavior", "processed behavioral data"] as const;
 
+/** Pairs of non-negative integers as uint64 rows, the dtype pynwb gives Python ints under the schema's uint8. */
+function indexPairs(pairs: readonly (readonly number[])[]) {
+  return ndarray(BigUint64Array.from(pairs.flat(), BigInt), [pairs.length, 2]);
+}
+
 /** The values of a small in-memory dataset child as text, to compare skeletons ("" when absent). */
 function valuesOf(group: GroupNode, name: string): string {
   const child = group.get(name);
@@ -86,7 +91,7 @@ export function addSkeleton(nwbfile: NWBFile, input: SkeletonInput): Skeleton {
   const skeleton = new Skeleton({
     name: input.name,
     nodes: [...input.nodes],
-    ...(edges.length > 0 && { edges: ndarray(Uint32Array.from(edges.flat()), [edges.length, 2]) }),
+    ...(edges.length > 0 && { edges: indexPairs(edges) }),
     ...(subject && { subject }),
   });
   const module = nwbfile.createProcessingModule(...BEHAVIOR_MODULE);
@@ -136,7 +141,7 @@ export function addPoseEstimation(nwbfile: NWBFile, input: PoseEstimationInput):
     ...(input.originalVideos && { original_videos: [...input.originalVideos] }),
     ...(input.labeledVideos && { labeled_videos: [...input.labeledVideos] }),
     ...(input.videoDimensions && {
-      dimensions: ndarray(Uint32Array.from(input.videoDimensions.flat()), [input.videoDimensions.length, 2]),
+      dimensions: indexPairs(input.videoDimensions),
     }),
     skeleton,
     pose_estimation_series: series,

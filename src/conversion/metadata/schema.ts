@@ -24,6 +24,7 @@ import type {
   ElectricalSeriesOptions,
   ImageSeriesOptions,
   ImagingPlaneOptions,
+  IntracellularElectrodeOptions,
   OnePhotonSeriesOptions,
   OpticalChannelOptions,
   SubjectOptions,
@@ -252,26 +253,20 @@ const imagingSeries = <T>(definition: TypeDefinition) =>
     }),
   );
 
-/** ImagingPlane fields a metadata entry gives (the deprecated manifold left out). */
-const IMAGING_PLANE_KEYS = [
-  "excitation_lambda",
-  "indicator",
-  "location",
-  "imaging_rate",
-  "origin_coords",
-  "origin_coords__unit",
-  "grid_spacing",
-  "grid_spacing__unit",
-  "reference_frame",
-] as const;
+/** ImagingPlane fields a metadata entry gives: all but the deprecated manifold, and the device and channels. */
+type ImagingPlaneFields = Omit<
+  ImagingPlaneOptions,
+  "name" | "description" | "device" | "optical_channel" | `manifold${string}`
+>;
+const IMAGING_PLANE_KEYS = fieldsOf(coreDefinitions.ImagingPlane)
+  .filter((f) => f.kind !== "link" && f.kind !== "group" && f.key !== "description")
+  .filter((f) => !f.key.startsWith("manifold"))
+  .map((f) => f.key as keyof ImagingPlaneFields);
 
 /** An ImagingPlane entry: its fields from the schema; the device is named and channels listed, as NeuroConv's. */
 export const ImagingPlaneMetadataSchema = named(fieldOf(coreDefinitions.ImagingPlane, "description").doc, {
   device: text("Name of the Device (an entry of Ophys.Device)."),
-  ...typeFieldSchemas<Pick<ImagingPlaneOptions, (typeof IMAGING_PLANE_KEYS)[number]>>(
-    coreDefinitions.ImagingPlane,
-    IMAGING_PLANE_KEYS,
-  ),
+  ...typeFieldSchemas<ImagingPlaneFields>(coreDefinitions.ImagingPlane, IMAGING_PLANE_KEYS),
   optical_channel: Type.Array(
     Type.Object({
       name: text("Name of the channel."),
@@ -308,6 +303,12 @@ export const OphysMetadataSchema = Type.Object(
   { description: "Optical physiology: devices, imaging planes, movies, segmentation." },
 );
 
+/** IntracellularElectrode fields a metadata entry gives (cell_id, slice, location, resistance, seal, ...). */
+type IntracellularElectrodeFields = Omit<IntracellularElectrodeOptions, "name" | "description" | "device">;
+const INTRACELLULAR_ELECTRODE_KEYS = fieldsOf(coreDefinitions.IntracellularElectrode)
+  .filter((f) => f.kind !== "link" && f.key !== "description")
+  .map((f) => f.key as keyof IntracellularElectrodeFields);
+
 export const IcephysMetadataSchema = Type.Object(
   {
     Device: Type.Optional(
@@ -315,15 +316,13 @@ export const IcephysMetadataSchema = Type.Object(
     ),
     IntracellularElectrodes: Type.Optional(
       Type.Array(
-        named("What the electrode is (e.g. patch pipette, whole-cell).", {
-          cell_id: Type.Optional(text("Identifier of the patched cell.")),
-          slice: Type.Optional(text("The slice the cell is in.")),
-          location: Type.Optional(text("Brain area, preferably from an atlas ontology.")),
-          resistance: Type.Optional(text('Pipette resistance, e.g. "5 MOhm".')),
-          seal: Type.Optional(text('Seal resistance, e.g. "2 GOhm".')),
-          filtering: Type.Optional(text("Filtering applied to the recording.")),
-          initial_access_resistance: Type.Optional(text("Access resistance at break-in.")),
-        }),
+        named(
+          fieldOf(coreDefinitions.IntracellularElectrode, "description").doc,
+          typeFieldSchemas<IntracellularElectrodeFields>(
+            coreDefinitions.IntracellularElectrode,
+            INTRACELLULAR_ELECTRODE_KEYS,
+          ),
+        ),
         { description: "Electrodes, matched by name (electrode-0 for the first input channel, ...)." },
       ),
     ),
