@@ -6,8 +6,10 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
@@ -17,6 +19,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
@@ -107,6 +110,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
+  { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
