@@ -110,6 +110,14 @@ export function buildDefinitions(
       if (!type || !registry.isA(type, "VectorData") || registry.isA(type, "VectorIndex")) continue;
       const slot = registry.resolveSlot(spec, "dataset");
       const plain = type === "VectorData" || type === "DynamicTableRegion";
+      // a region column whose `table` attribute names a table type more specific than DynamicTable
+      const tableDtype = slot.attributes.get("table")?.dtype;
+      const tableType =
+        registry.isA(type, "DynamicTableRegion") &&
+        typeof tableDtype === "object" &&
+        !Array.isArray(tableDtype)
+          ? tableDtype.target_type
+          : undefined;
       columns.push(
         compact({
           name,
@@ -120,6 +128,7 @@ export function buildDefinitions(
             : storageDtypeOf((slot.spec as DatasetSpec).dtype),
           ragged: resolved.namedDatasets.has(`${name}_index`),
           region: registry.isA(type, "DynamicTableRegion"),
+          tableType: tableType === "DynamicTable" ? undefined : tableType,
           columnType: plain ? undefined : { neurodataType: type, namespace: registry.namespaceOf(type) },
           shape: (slot.spec as DatasetSpec).shape,
         }),
@@ -432,6 +441,17 @@ function timeSeriesKeys(
   return new Set(definitions.get("TimeSeries")!.ownFields.map((f) => f.key));
 }
 
+/**
+ * Whether an option must be given: the schema requires the field, the writer has no default for it, and it is
+ * not an attribute of an optional child (`origin_coords__unit` is needed only with `origin_coords`).
+ */
+function optionRequired(field: FieldDefinition, fieldsByKey: ReadonlyMap<string, FieldDefinition>): boolean {
+  if (!field.required || field.defaultValue !== undefined) return false;
+  if (field.kind !== "attribute" || field.name === undefined) return true;
+  const holder = fieldsByKey.get([...field.path, field.name].join("__"));
+  return holder?.required ?? true;
+}
+
 function emitClasses(
   namespace: string,
   typeNames: readonly string[],
@@ -501,6 +521,10 @@ function emitClasses(
         "  readonly unit?: string;",
       );
     }
+    const allKeys = new Map<string, FieldDefinition>();
+    for (let t: string | undefined = typeName; t !== undefined; t = definitions.get(t)?.baseName) {
+      for (const f of definitions.get(t)?.ownFields ?? []) if (!allKeys.has(f.key)) allKeys.set(f.key, f);
+    }
     for (const f of fields) {
       const type = tsType(f);
       for (const t of ["GroupNode", "NodeReference", "DatasetNode", "DataInput", "CompoundRow"]) {
@@ -511,7 +535,7 @@ function emitClasses(
         notes.unshift(`Type: ${f.targetType}.`);
       members.push(
         `  /** ${docText(f.doc, notes)} */`,
-        `  readonly ${f.key}${f.required ? "" : "?"}: ${type};`,
+        `  readonly ${f.key}${optionRequired(f, allKeys) ? "" : "?"}: ${type};`,
       );
     }
     if (d.kind === "dataset" && d.ownFields.length === 0 && !d.baseName) nodeTypes.add("DataInput");

@@ -445,7 +445,7 @@ export {
   ndxEvents,
   /** The ndx-miniscope 0.5.1 namespace (the `Miniscope` device; added automatically when used). */
   ndxMiniscope,
-  /** The ndx-pose 0.1.1 namespace, as NeuroConv's reference files cache it (added automatically when used). */
+  /** The ndx-pose 0.3.0 namespace (Skeleton, PoseEstimation, training frames; added automatically when used). */
   ndxPose,
   /** The ndx-sound namespace (declared version 0.1.0; added automatically when used). */
   ndxSound,
@@ -468,7 +468,7 @@ export {
   ndxEventsTypes,
   /** Typed classes of the ndx-miniscope 0.5.1 types (the Miniscope device), generated from the schema. */
   ndxMiniscopeTypes,
-  /** Typed classes of the ndx-pose 0.1.1 types (PoseEstimation, PoseEstimationSeries), generated from the schema. */
+  /** Typed classes of the ndx-pose 0.3.0 types (Skeleton(s), PoseEstimation(Series), training frames), generated from the schema. */
   ndxPoseTypes,
   /** Typed classes of the ndx-sound types (AcousticWaveformSeries), generated from the schema. */
   ndxSoundTypes,

@@ -60,12 +60,7 @@ function icephysFile(): NWBFile {
     name: "simultaneous_recordings",
     description: "recordings made at the same time",
   });
-  simultaneous.addColumn({
-    name: "recordings",
-    description: "rows of the intracellular recordings table",
-    index: true,
-    table: recordings,
-  });
+  // its `recordings` column is the schema's: a region into the file's IntracellularRecordingsTable
   simultaneous.addRow({ recordings: [0] });
   const section = nwbfile.generalSection("intracellular_ephys");
   section.add(recordings);

@@ -6,7 +6,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { IntanRecordingInterface, PhySortingInterface, SpikeGLXRecordingInterface } from "../../src/index.js";
+import {
+  AudioInterface,
+  DeepLabCutInterface,
+  IntanRecordingInterface,
+  PhySortingInterface,
+  SpikeGLXRecordingInterface,
+} from "../../src/index.js";
 import { nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -68,6 +74,29 @@ const cases = [
     ],
     convert: (path: string) =>
       new IntanRecordingInterface({ filePath: testdata("intan/sampledata.rhd") }).runConversion({
+        nwbfilePath: path,
+        metadata,
+      }),
+  },
+  {
+    name: "DeepLabCut",
+    reference: "deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
+    mustCompare: ["processing/behavior/PoseEstimation/dimensions"],
+    convert: (path: string) =>
+      new DeepLabCutInterface({
+        filePath: testdata("deeplabcut/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.h5"),
+        configFilePath: testdata("deeplabcut/openfield-Pranav-2018-10-30_config.yaml"),
+      }).runConversion({ nwbfilePath: path, metadata }),
+  },
+  {
+    name: "Audio",
+    reference: "audio/reference_neuroconv/usv_250kHz_02.nwb",
+    mustCompare: [
+      "stimulus/presentation/AcousticWaveformSeries/data",
+      "stimulus/presentation/AcousticWaveformSeries/starting_time@rate",
+    ],
+    convert: (path: string) =>
+      new AudioInterface({ filePaths: [testdata("audio/usv_250kHz/02.wav")] }).runConversion({
         nwbfilePath: path,
         metadata,
       }),

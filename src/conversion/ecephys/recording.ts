@@ -209,7 +209,10 @@ export function addRecordingToNwbfile(
     conversion: uniform ? (typeof gains === "number" ? gains : (gains[0] ?? 1)) : 1,
     ...(!uniform && { channel_conversion: Float64Array.from(gains as readonly number[]) }),
     ...(recording.offsetToVolts !== undefined && { offset: recording.offsetToVolts }),
-    ...(recording.filtering !== undefined && { filtering: recording.filtering }),
+    ...((series.filtering ?? recording.filtering) !== undefined && {
+      filtering: series.filtering ?? recording.filtering,
+    }),
+    ...(series.comments !== undefined && { comments: series.comments }),
     ...seriesTiming(timing),
   });
   const writeAs = options.writeAs ?? "raw";

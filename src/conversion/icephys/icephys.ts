@@ -78,14 +78,10 @@ function section(nwbfile: NWBFile): GroupNode {
   return nwbfile.generalSection("intracellular_ephys");
 }
 
-function groupingTable(nwbfile: NWBFile, name: IcephysGroupingName, lower: DynamicTable): DynamicTable {
+function groupingTable(nwbfile: NWBFile, name: IcephysGroupingName): DynamicTable {
   const existing = section(nwbfile).get(name);
   if (existing instanceof DynamicTable) return existing;
-  return name === "sequential_recordings"
-    ? addGroupingTable(nwbfile, name, lower, [
-        { name: "stimulus_type", description: "The protocol that produced the sequence.", dtype: "utf8" },
-      ])
-    : addGroupingTable(nwbfile, name, lower);
+  return addGroupingTable(nwbfile, name);
 }
 
 function icephysOf(metadata: Metadata): IcephysMetadata {
@@ -140,8 +136,8 @@ export function addIcephysSequence(
   );
   const channelOf = new Map(sequence.electrodes.map((e, k) => [e.name, k] as const));
   const recordings = intracellularRecordings(nwbfile);
-  const simultaneous = groupingTable(nwbfile, "simultaneous_recordings", recordings.table);
-  const sequential = groupingTable(nwbfile, "sequential_recordings", simultaneous);
+  const simultaneous = groupingTable(nwbfile, "simultaneous_recordings");
+  const sequential = groupingTable(nwbfile, "sequential_recordings");
   const sweepRows: number[] = [];
   for (const sweep of sequence.sweeps) {
     // sweeps are numbered across every run of the file, from 1 in names and from 0 in sweep_number
@@ -198,8 +194,8 @@ export function addIcephysRepetitions(
 ): void {
   const sequential = section(nwbfile).get("sequential_recordings");
   if (!(sequential instanceof DynamicTable)) throw new Error("no sequential recordings to group");
-  const repetitions = groupingTable(nwbfile, "repetitions", sequential);
-  const conditions = addGroupingTable(nwbfile, "experimental_conditions", repetitions, [
+  const repetitions = groupingTable(nwbfile, "repetitions");
+  const conditions = addGroupingTable(nwbfile, "experimental_conditions", [
     { name: "condition", description: "Name of the experimental condition.", dtype: "utf8" },
   ]);
   for (const [condition, runs] of groups) {

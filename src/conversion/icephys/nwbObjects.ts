@@ -148,61 +148,44 @@ export class IntracellularRecordings {
   }
 }
 
-/** The grouping tables, each a list of row sets of the table below it. */
+/** The grouping tables, each a list of row sets of the table below it (its region column, from the schema). */
 const GROUPINGS = {
-  simultaneous_recordings: {
-    create: () =>
-      new core.SimultaneousRecordingsTable({
-        name: "simultaneous_recordings",
-        description:
-          "Recordings made at the same time from different electrodes (one sweep of every channel).",
-      }),
-    column: "recordings",
-    columnDescription: "Rows of the IntracellularRecordingsTable recorded together.",
-  },
-  sequential_recordings: {
-    create: () =>
-      new core.SequentialRecordingsTable({
-        name: "sequential_recordings",
-        description:
-          "Simultaneous recordings made one after another with one protocol (the sweeps of one run).",
-      }),
-    column: "simultaneous_recordings",
-    columnDescription: "Rows of the SimultaneousRecordingsTable recorded in sequence.",
-  },
-  repetitions: {
-    create: () =>
-      new core.RepetitionsTable({
-        name: "repetitions",
-        description: "Sequential recordings that repeat one set of stimuli.",
-      }),
-    column: "sequential_recordings",
-    columnDescription: "Rows of the SequentialRecordingsTable that form one repetition.",
-  },
-  experimental_conditions: {
-    create: () =>
-      new core.ExperimentalConditionsTable({
-        name: "experimental_conditions",
-        description: "Repetitions recorded under one experimental condition.",
-      }),
-    column: "repetitions",
-    columnDescription: "Rows of the RepetitionsTable recorded under this condition.",
-  },
+  simultaneous_recordings: () =>
+    new core.SimultaneousRecordingsTable({
+      name: "simultaneous_recordings",
+      description: "Recordings made at the same time from different electrodes (one sweep of every channel).",
+    }),
+  sequential_recordings: () =>
+    new core.SequentialRecordingsTable({
+      name: "sequential_recordings",
+      description:
+        "Simultaneous recordings made one after another with one protocol (the sweeps of one run).",
+    }),
+  repetitions: () =>
+    new core.RepetitionsTable({
+      name: "repetitions",
+      description: "Sequential recordings that repeat one set of stimuli.",
+    }),
+  experimental_conditions: () =>
+    new core.ExperimentalConditionsTable({
+      name: "experimental_conditions",
+      description: "Repetitions recorded under one experimental condition.",
+    }),
 } as const;
 
 export type IcephysGroupingName = keyof typeof GROUPINGS;
 
-/** One of the four icephys grouping tables, under `/general/intracellular_ephys`. */
+/**
+ * One of the four icephys grouping tables, under `/general/intracellular_ephys`. Its region column into the
+ * table below it is the schema's (declared by the generated class; it finds that table in the file when written).
+ */
 export function addGroupingTable(
   nwbfile: NWBFile,
   name: IcephysGroupingName,
-  lower: DynamicTable,
   extraColumns: readonly ColumnSpec[] = [],
 ): DynamicTable {
-  const spec = GROUPINGS[name];
-  const table: DynamicTable = spec.create();
-  table.addColumn({ name: spec.column, description: spec.columnDescription, index: true, table: lower });
-  for (const column of extraColumns) if (!table.columns.has(column.name)) table.addColumn(column);
+  const table: DynamicTable = GROUPINGS[name]();
+  for (const column of extraColumns) table.addColumn(column);
   return nwbfile.generalSection("intracellular_ephys").add(table);
 }
 

@@ -10,6 +10,7 @@ import {
   type Static,
   type TArray,
   type TNumber,
+  type TOptional,
   type TProperties,
   type TSchema,
   type TString,
@@ -18,9 +19,25 @@ import {
 } from "@sinclair/typebox";
 import { isNumericDtype } from "../../data/dtype.js";
 import { GENERAL_FIELDS, type GeneralTextFields } from "../../nwb/containers/file.js";
-import type { SubjectOptions } from "../../nwb/types/core.js";
+import type { DataInput } from "../../nwb/containers/node.js";
+import type {
+  ElectricalSeriesOptions,
+  ImageSeriesOptions,
+  ImagingPlaneOptions,
+  IntracellularElectrodeOptions,
+  OnePhotonSeriesOptions,
+  OpticalChannelOptions,
+  SubjectOptions,
+  TwoPhotonSeriesOptions,
+} from "../../nwb/types/core.js";
 import * as coreDefinitions from "../../nwb/types/coreDefinitions.js";
-import { type FieldDefinition, fieldOf, fieldsOf, isListOnly } from "../../nwb/types/definition.js";
+import {
+  type FieldDefinition,
+  fieldOf,
+  fieldsOf,
+  isListOnly,
+  type TypeDefinition,
+} from "../../nwb/types/definition.js";
 
 /** ISO 8601 duration, e.g. P30D, P2Y6M, PT12H. */
 const DURATION = String.raw`P(?!$)(?:\d+(?:\.\d+)?Y)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?W)?(?:\d+(?:\.\d+)?D)?(?:T(?=\d)(?:\d+(?:\.\d+)?H)?(?:\d+(?:\.\d+)?M)?(?:\d+(?:\.\d+)?S)?)?`;
@@ -50,10 +67,22 @@ type SchemaOf<V> = [NonNullable<V>] extends [string | Date]
     ? TNumber
     : NonNullable<V> extends string | readonly string[]
       ? TArray<TString>
-      : TUnknown;
+      : [NonNullable<V>] extends [DataInput]
+        ? TArray<TNumber>
+        : TUnknown;
 
 /** Metadata schemas of fields whose options type is `T`, keyed like it. */
 type SchemasOf<T> = { -readonly [K in keyof T]-?: SchemaOf<T[K]> };
+
+/** pynwb's keyword for an option key: `origin_coords__unit` -> `origin_coords_unit` (see {@link pynwbKey}). */
+type PynwbKey<K> = K extends `${infer Head}__${infer Tail}` ? `${Head}_${PynwbKey<Tail>}` : K;
+
+/** Like {@link SchemasOf}, keyed by pynwb's keywords, optional where `T` has the key optional. */
+type OptionalSchemasOf<T> = {
+  -readonly [K in keyof T as PynwbKey<K>]-?: undefined extends T[K]
+    ? TOptional<SchemaOf<T[K]>>
+    : SchemaOf<T[K]>;
+};
 
 /** The metadata schema of one field of a generated NWB type: its value type and its doc. */
 function fieldSchema(field: FieldDefinition): TSchema {
@@ -63,7 +92,38 @@ function fieldSchema(field: FieldDefinition): TSchema {
     return isListOnly(field.shape) ? texts(description) : text(description);
   }
   if (isNumericDtype(field.dtype) && field.shape === undefined) return Type.Number({ description });
+  // numeric lists (grid_spacing, field_of_view); metadata do not hold bulk arrays
+  if (isNumericDtype(field.dtype) && isListOnly(field.shape))
+    return Type.Array(Type.Number(), { description });
   return Type.Unknown({ description });
+}
+
+/**
+ * Metadata schemas of some fields of a generated type, keyed as pynwb's keyword arguments (NeuroConv's
+ * metadata are those): `origin_coords__unit` is `origin_coords_unit`. A field is optional unless the schema
+ * requires it without a default; `T` is the options type of those keys, so TypeScript agrees.
+ */
+function typeFieldSchemas<T>(
+  definition: TypeDefinition,
+  keys: readonly (keyof T & string)[],
+): OptionalSchemasOf<T> {
+  return Object.fromEntries(
+    keys.map((key) => {
+      const field = fieldOf(definition, key);
+      const schema = fieldSchema(field);
+      const required = field.required && field.defaultValue === undefined && field.name === undefined;
+      return [pynwbKey(key), required ? schema : Type.Optional(schema)];
+    }),
+  ) as OptionalSchemasOf<T>;
+}
+
+/** pynwb's keyword for a field: an attribute of a child, `<child>__<attribute>`, is `<child>_<attribute>`. */
+export const pynwbKey = (key: string) => key.replace(/__/g, "_");
+
+/** Options of a generated type from metadata keyed by {@link pynwbKey} (the inverse renaming). */
+export function fromPynwbKeys(definition: TypeDefinition, entry: object): Record<string, unknown> {
+  const keys = new Map(fieldsOf(definition).map((f) => [pynwbKey(f.key), f.key]));
+  return Object.fromEntries(Object.entries(entry).map(([k, v]) => [keys.get(k) ?? k, v]));
 }
 
 /** Schemas of the given fields, keyed by option key. */
@@ -151,8 +211,16 @@ export const ColumnMetadataSchema = Type.Object({
   description: text("What the column holds."),
 });
 
-/** Name and description of a series the interface writes (keyed in metadata by a series key). */
-export const SeriesMetadataSchema = named("What the series holds.", {});
+/**
+ * An ElectricalSeries the interface writes (keyed in metadata by a series key, e.g. ElectricalSeriesAP): name,
+ * description and the schema's `filtering` and `comments`.
+ */
+export const SeriesMetadataSchema = named(fieldOf(coreDefinitions.ElectricalSeries, "description").doc, {
+  ...typeFieldSchemas<Pick<ElectricalSeriesOptions, "filtering" | "comments">>(
+    coreDefinitions.ElectricalSeries,
+    ["filtering", "comments"],
+  ),
+});
 
 export const EcephysMetadataSchema = Type.Object(
   {
@@ -164,44 +232,62 @@ export const EcephysMetadataSchema = Type.Object(
   { additionalProperties: SeriesMetadataSchema, description: "Extracellular electrophysiology." },
 );
 
-const imagingSeries = (description: string) =>
+/** The options of the fields a photon series type adds to ImageSeries (pmt_gain, field_of_view, ...). */
+type PhotonFields<O> = Pick<O, Exclude<keyof O, keyof ImageSeriesOptions | "imaging_plane">>;
+
+/** Keys of the fields a photon series type adds to ImageSeries (pmt_gain, field_of_view, ...). */
+function photonKeys<T>(definition: TypeDefinition): (keyof T & string)[] {
+  const imageSeries = new Set(fieldsOf(coreDefinitions.ImageSeries).map((f) => f.key));
+  return fieldsOf(definition)
+    .filter((f) => !imageSeries.has(f.key) && f.kind !== "link")
+    .map((f) => f.key as keyof T & string);
+}
+
+/** A TwoPhotonSeries or OnePhotonSeries entry: name, description, unit, the plane by name, then the type's fields. */
+const imagingSeries = <T>(definition: TypeDefinition) =>
   Type.Array(
-    named(description, {
+    named(fieldOf(definition, "description").doc, {
       imaging_plane: text("Name of the ImagingPlane (an entry of Ophys.ImagingPlane)."),
-      unit: Type.Optional(text("Unit of the pixel values.")),
+      unit: Type.Optional(text(fieldOf(definition, "data__unit").doc)),
+      ...typeFieldSchemas<T>(definition, photonKeys<T>(definition)),
     }),
   );
+
+/** ImagingPlane fields a metadata entry gives: all but the deprecated manifold, and the device and channels. */
+type ImagingPlaneFields = Omit<
+  ImagingPlaneOptions,
+  "name" | "description" | "device" | "optical_channel" | `manifold${string}`
+>;
+const IMAGING_PLANE_KEYS = fieldsOf(coreDefinitions.ImagingPlane)
+  .filter((f) => f.kind !== "link" && f.kind !== "group" && f.key !== "description")
+  .filter((f) => !f.key.startsWith("manifold"))
+  .map((f) => f.key as keyof ImagingPlaneFields);
+
+/** An ImagingPlane entry: its fields from the schema; the device is named and channels listed, as NeuroConv's. */
+export const ImagingPlaneMetadataSchema = named(fieldOf(coreDefinitions.ImagingPlane, "description").doc, {
+  device: text("Name of the Device (an entry of Ophys.Device)."),
+  ...typeFieldSchemas<ImagingPlaneFields>(coreDefinitions.ImagingPlane, IMAGING_PLANE_KEYS),
+  optical_channel: Type.Array(
+    Type.Object({
+      name: text("Name of the channel."),
+      ...typeFieldSchemas<Pick<OpticalChannelOptions, "description" | "emission_lambda">>(
+        coreDefinitions.OpticalChannel,
+        ["description", "emission_lambda"],
+      ),
+    }),
+  ),
+});
 
 export const OphysMetadataSchema = Type.Object(
   {
     Device: Type.Optional(Type.Array(DeviceMetadataSchema)),
-    ImagingPlane: Type.Optional(
-      Type.Array(
-        named("What was imaged.", {
-          device: text("Name of the Device (an entry of Ophys.Device)."),
-          excitation_lambda: Type.Number({ description: "Excitation wavelength, in nm." }),
-          indicator: text("Calcium indicator, e.g. GCaMP6f."),
-          location: text("Brain area imaged."),
-          imaging_rate: Type.Optional(Type.Number({ description: "Frame rate, in Hz." })),
-          grid_spacing: Type.Optional(
-            Type.Array(Type.Number(), { description: "Pixel size per axis, in meters." }),
-          ),
-          origin_coords: Type.Optional(
-            Type.Array(Type.Number(), { description: "Origin of the plane, in meters." }),
-          ),
-          reference_frame: Type.Optional(text("What the coordinates are relative to.")),
-          optical_channel: Type.Array(
-            Type.Object({
-              name: text("Name of the channel."),
-              description: text("What the channel records."),
-              emission_lambda: Type.Number({ description: "Emission wavelength, in nm." }),
-            }),
-          ),
-        }),
-      ),
+    ImagingPlane: Type.Optional(Type.Array(ImagingPlaneMetadataSchema)),
+    TwoPhotonSeries: Type.Optional(
+      imagingSeries<PhotonFields<TwoPhotonSeriesOptions>>(coreDefinitions.TwoPhotonSeries),
     ),
-    TwoPhotonSeries: Type.Optional(imagingSeries("A two-photon movie.")),
-    OnePhotonSeries: Type.Optional(imagingSeries("A one-photon movie.")),
+    OnePhotonSeries: Type.Optional(
+      imagingSeries<PhotonFields<OnePhotonSeriesOptions>>(coreDefinitions.OnePhotonSeries),
+    ),
     ImageSegmentation: Type.Optional(
       Type.Object({
         name: text("Name of the ImageSegmentation container."),
@@ -217,6 +303,12 @@ export const OphysMetadataSchema = Type.Object(
   { description: "Optical physiology: devices, imaging planes, movies, segmentation." },
 );
 
+/** IntracellularElectrode fields a metadata entry gives (cell_id, slice, location, resistance, seal, ...). */
+type IntracellularElectrodeFields = Omit<IntracellularElectrodeOptions, "name" | "description" | "device">;
+const INTRACELLULAR_ELECTRODE_KEYS = fieldsOf(coreDefinitions.IntracellularElectrode)
+  .filter((f) => f.kind !== "link" && f.key !== "description")
+  .map((f) => f.key as keyof IntracellularElectrodeFields);
+
 export const IcephysMetadataSchema = Type.Object(
   {
     Device: Type.Optional(
@@ -224,15 +316,13 @@ export const IcephysMetadataSchema = Type.Object(
     ),
     IntracellularElectrodes: Type.Optional(
       Type.Array(
-        named("What the electrode is (e.g. patch pipette, whole-cell).", {
-          cell_id: Type.Optional(text("Identifier of the patched cell.")),
-          slice: Type.Optional(text("The slice the cell is in.")),
-          location: Type.Optional(text("Brain area, preferably from an atlas ontology.")),
-          resistance: Type.Optional(text('Pipette resistance, e.g. "5 MOhm".')),
-          seal: Type.Optional(text('Seal resistance, e.g. "2 GOhm".')),
-          filtering: Type.Optional(text("Filtering applied to the recording.")),
-          initial_access_resistance: Type.Optional(text("Access resistance at break-in.")),
-        }),
+        named(
+          fieldOf(coreDefinitions.IntracellularElectrode, "description").doc,
+          typeFieldSchemas<IntracellularElectrodeFields>(
+            coreDefinitions.IntracellularElectrode,
+            INTRACELLULAR_ELECTRODE_KEYS,
+          ),
+        ),
         { description: "Electrodes, matched by name (electrode-0 for the first input channel, ...)." },
       ),
     ),

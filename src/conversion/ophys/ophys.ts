@@ -16,8 +16,10 @@ import {
   type RoiRow,
   TwoPhotonSeries,
 } from "../../nwb/containers/ophys.js";
+import * as coreDefinitions from "../../nwb/types/coreDefinitions.js";
 import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
 import type { Metadata, OphysMetadata } from "../metadata/schema.js";
+import { fromPynwbKeys } from "../metadata/schema.js";
 import { seriesTiming, type Timing, truncateTiming } from "../timing.js";
 
 /** An imaging movie as a format reader offers it. */
@@ -62,7 +64,7 @@ function ensureImagingPlane(nwbfile: NWBFile, metadata: Metadata, name: string):
       optical_channel: [
         { name: "OpticalChannel", description: PLACEHOLDER_DESCRIPTION, emission_lambda: Number.NaN },
       ],
-      ...entry,
+      ...(entry && fromPynwbKeys(coreDefinitions.ImagingPlane, entry)),
       device,
     }),
   );
@@ -89,6 +91,12 @@ export function addImagingToNwbfile(
   const stub = options.stubTest ? STUB_FRAMES : undefined;
   const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
   const seriesOptions = {
+    // the type's own fields (pmt_gain, field_of_view, ...) as the metadata give them
+    ...(entry &&
+      fromPynwbKeys(
+        seriesType === "TwoPhotonSeries" ? coreDefinitions.TwoPhotonSeries : coreDefinitions.OnePhotonSeries,
+        entry,
+      )),
     name: entry?.name ?? options.seriesName ?? seriesType,
     description: entry?.description ?? PLACEHOLDER_DESCRIPTION,
     unit: entry?.unit ?? "n.a.",

@@ -150,10 +150,12 @@ export abstract class NWBNode {
   constructor(
     readonly name: string,
     readonly type?: TypeIdentity,
+    /** A typed node's object_id; a new UUID4 when not given (objects rebuilt for each write keep theirs). */
+    objectId?: string,
   ) {
     if (!name || name.includes("/"))
       throw new TypeError(`invalid object name '${name}': it must be non-empty without '/'`);
-    this.objectId = type ? randomUUID() : undefined;
+    this.objectId = type ? (objectId ?? randomUUID()) : undefined;
   }
 
   get neurodataType(): string | undefined {
@@ -187,8 +189,12 @@ export class DatasetNode extends NWBNode {
   /** Explicit dtype; otherwise taken from the schema, or inferred from the value. */
   dtype: Dtype | undefined;
 
-  constructor(name: string, data: DataInput, options: { dtype?: Dtype; type?: TypeIdentity } = {}) {
-    super(name, options.type);
+  constructor(
+    name: string,
+    data: DataInput,
+    options: { dtype?: Dtype; type?: TypeIdentity; objectId?: string } = {},
+  ) {
+    super(name, options.type, options.objectId);
     this.data = normalizeData(data);
     this.dtype = options.dtype;
   }

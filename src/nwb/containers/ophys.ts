@@ -4,42 +4,33 @@
  */
 
 import { toTypedArray } from "../../data/dtype.js";
+import * as core from "../types/core.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
-import { columnSpec, columnsOf } from "../types/definition.js";
-import { Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
+import {
+  applyFields,
+  columnSpec,
+  columnsOf,
+  type FieldDefinition,
+  fieldsOf,
+  type TypeDefinition,
+} from "../types/definition.js";
+import { coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import type { Device } from "./ecephys.js";
 import { ImageSeries, type ImageSeriesOptions } from "./image.js";
 import { DatasetNode, GroupNode, type NodeReference } from "./node.js";
 import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
-export interface OpticalChannelOptions {
-  readonly name: string;
-  readonly description: string;
-  /** Emission wavelength in nm. */
-  readonly emission_lambda: number;
-}
+/** An optical channel as its generated type takes it: name, description, emission_lambda (nm). */
+export type OpticalChannelOptions = core.OpticalChannelOptions;
 
-export interface ImagingPlaneOptions {
-  readonly name: string;
-  readonly description?: string;
+/** ImagingPlane fields from the schema; the device and the optical channels are given as objects. */
+export type ImagingPlaneOptions = Omit<core.ImagingPlaneOptions, "optical_channel" | "device"> & {
   readonly device: Device;
   readonly optical_channel: readonly OpticalChannelOptions[];
-  /** Excitation wavelength in nm. */
-  readonly excitation_lambda: number;
-  /** Calcium indicator, e.g. "GCaMP6f". */
-  readonly indicator: string;
-  /** Brain area imaged. */
-  readonly location: string;
-  /** Frame rate in Hz. */
-  readonly imaging_rate?: number;
-  /** Physical size of a pixel (and plane), in meters, per axis. */
-  readonly grid_spacing?: readonly number[];
-  readonly origin_coords?: readonly number[];
-  readonly reference_frame?: string;
-}
+};
 
 /**
- * An imaged plane, stored under `/general/optophysiology`.
+ * An imaged plane, stored under `/general/optophysiology`; its fields are the generated ImagingPlane's.
  *
  * @example
  * ```ts
@@ -48,33 +39,35 @@ export interface ImagingPlaneOptions {
  *   excitation_lambda: 920, indicator: "GCaMP6f", location: "V1", imaging_rate: 30 }));
  * ```
  */
-export class ImagingPlane extends Container {
+export class ImagingPlane extends core.ImagingPlane {
   constructor(options: ImagingPlaneOptions) {
-    super("ImagingPlane", options.name);
-    // optional in the schema, but pynwb cannot read an ImagingPlane without it
-    this.setDataset("description", options.description ?? "no description");
-    this.setDataset("excitation_lambda", options.excitation_lambda);
-    this.setDataset("imaging_rate", options.imaging_rate);
-    this.setDataset("indicator", options.indicator);
-    this.setDataset("location", options.location);
-    if (options.grid_spacing) this.setDataset("grid_spacing", Float32Array.from(options.grid_spacing));
-    if (options.origin_coords) this.setDataset("origin_coords", Float32Array.from(options.origin_coords));
-    this.setDataset("reference_frame", options.reference_frame);
-    for (const channel of options.optical_channel) {
-      const node = this.add(new Container("OpticalChannel", channel.name));
-      node.setDataset("description", channel.description);
-      node.setDataset("emission_lambda", channel.emission_lambda);
-    }
-    this.setLink("device", options.device);
+    super({
+      ...options,
+      // optional in the schema, but pynwb cannot read an ImagingPlane without it
+      description: options.description ?? "no description",
+      optical_channel: options.optical_channel.map((channel) => new core.OpticalChannel(channel)),
+    });
   }
 }
 
+/** The fields a photon series type adds to ImageSeries (pmt_gain, field_of_view, ...), from the schema. */
+type PhotonFields<O> = Omit<O, keyof core.ImageSeriesOptions | "imaging_plane">;
+
+/** Options of both photon series: an ImageSeries of one imaging plane. */
 export interface PhotonSeriesOptions extends ImageSeriesOptions {
   readonly imaging_plane: ImagingPlane;
-  /** Width and height (and depth) of the field of view, in meters. */
-  readonly field_of_view?: readonly number[];
-  readonly pmt_gain?: number;
-  readonly scan_line_rate?: number;
+}
+
+/** Options of {@link TwoPhotonSeries}: pmt_gain, scan_line_rate and field_of_view as the schema has them. */
+export type TwoPhotonSeriesOptions = PhotonSeriesOptions & PhotonFields<core.TwoPhotonSeriesOptions>;
+
+/** Options of {@link OnePhotonSeries}: exposure_time, binning, power, ... as the schema has them. */
+export type OnePhotonSeriesOptions = PhotonSeriesOptions & PhotonFields<core.OnePhotonSeriesOptions>;
+
+/** The fields a photon series' definition adds to ImageSeries (its own and its parents' below ImageSeries). */
+function photonFields(definition: TypeDefinition): FieldDefinition[] {
+  const imageSeries = new Set(fieldsOf(coreDefinitions.ImageSeries).map((f) => f.key));
+  return fieldsOf(definition).filter((f) => !imageSeries.has(f.key));
 }
 
 /**
@@ -88,23 +81,18 @@ export interface PhotonSeriesOptions extends ImageSeriesOptions {
  */
 export class TwoPhotonSeries extends ImageSeries {
   constructor(
-    options: PhotonSeriesOptions,
-    neurodataType: "TwoPhotonSeries" | "OnePhotonSeries" = "TwoPhotonSeries",
+    options: TwoPhotonSeriesOptions | OnePhotonSeriesOptions,
+    definition: TypeDefinition = coreDefinitions.TwoPhotonSeries,
   ) {
-    super(options, coreType(neurodataType));
-    this.setAttribute("pmt_gain", options.pmt_gain);
-    this.setAttribute("scan_line_rate", options.scan_line_rate);
-    if (options.field_of_view && neurodataType === "TwoPhotonSeries") {
-      this.setDataset("field_of_view", Float32Array.from(options.field_of_view));
-    }
-    this.setLink("imaging_plane", options.imaging_plane);
+    super(options, coreType(definition.neurodataType));
+    applyFields(this, photonFields(definition), { ...options });
   }
 }
 
 /** One-photon (widefield, miniscope) imaging data. */
 export class OnePhotonSeries extends TwoPhotonSeries {
-  constructor(options: PhotonSeriesOptions) {
-    super(options, "OnePhotonSeries");
+  constructor(options: OnePhotonSeriesOptions) {
+    super(options, coreDefinitions.OnePhotonSeries);
   }
 }
 

@@ -6,6 +6,7 @@
  * flat value array plus the running end offsets that become the VectorIndex.
  */
 
+import { randomUUID } from "node:crypto";
 import {
   allocate,
   type Dtype,
@@ -54,6 +55,11 @@ export interface ColumnSpec {
   readonly index?: boolean;
   /** Region column: values are row indices into this table (a DynamicTableRegion). */
   readonly table?: DynamicTable;
+  /**
+   * Region column into the one table of this type in the file, found when the file is written (the schema
+   * fixes the target type of some region columns, e.g. SimultaneousRecordingsTable's `recordings`).
+   */
+  readonly tableType?: string;
   /** Data type of the column dataset when it is a VectorData subtype (e.g. TimeSeriesReferenceVectorData). */
   readonly columnType?: TypeIdentity;
 }
@@ -65,6 +71,8 @@ export class Column {
   readonly values: Cell[] = [];
   /** For ragged columns: end offset of each row in `values`. */
   readonly ends: number[] | undefined;
+  /** object_id of the column dataset and of its index: the same however often the file is planned. */
+  readonly objectIds = { data: randomUUID(), index: randomUUID() };
 
   constructor(readonly spec: ColumnSpec) {
     this.ends = spec.index ? [] : undefined;
@@ -120,6 +128,8 @@ export class DynamicTable extends GroupNode {
   readonly ids: number[] = [];
   /** Standard columns the type defines; they are created on first use. */
   private readonly declared = new Map<string, ColumnSpec>();
+  /** object_id of the row ids dataset (stable across plans, like the columns'). */
+  private readonly idsObjectId = randomUUID();
 
   constructor(
     options: DynamicTableOptions,
@@ -146,8 +156,11 @@ export class DynamicTable extends GroupNode {
 
   /** Adds a column; when rows already exist, `values` must give one entry per row. */
   addColumn(spec: ColumnSpec, values?: readonly unknown[]): Column {
-    if (this.columns.has(spec.name))
-      throw new Error(`table '${this.name}' already has a column '${spec.name}'`);
+    const existing = this.columns.get(spec.name);
+    // a region column the schema declared into a table type may be given its table explicitly while empty
+    const redeclared =
+      existing?.spec.tableType !== undefined && spec.table !== undefined && this.length === 0;
+    if (existing && !redeclared) throw new Error(`table '${this.name}' already has a column '${spec.name}'`);
     if (spec.name === "id") throw new Error(`'id' is reserved for row ids in table '${this.name}'`);
     const given = values ?? [];
     if (given.length !== this.length) {
@@ -202,6 +215,7 @@ export class DynamicTable extends GroupNode {
       new DatasetNode("id", toTypedArray(this.ids, ID_DTYPE), {
         dtype: ID_DTYPE,
         type: { neurodataType: "ElementIdentifiers", namespace: HDMF },
+        objectId: this.idsObjectId,
       }),
     );
     for (const column of this.columns.values()) this.writeColumn(column);
@@ -209,31 +223,54 @@ export class DynamicTable extends GroupNode {
 
   private writeColumn(column: Column): void {
     const { spec } = column;
+    const target = spec.table ?? (spec.tableType === undefined ? undefined : this.tableOfType(spec));
     const type: TypeIdentity = spec.columnType ?? {
-      neurodataType: spec.table ? "DynamicTableRegion" : "VectorData",
+      neurodataType: target ? "DynamicTableRegion" : "VectorData",
       namespace: HDMF,
     };
     const dtype = columnDtype(spec, column.values);
-    const data = this.add(new DatasetNode(spec.name, columnData(column.values, dtype), { dtype, type }));
+    const data = this.add(
+      new DatasetNode(spec.name, columnData(column.values, dtype), {
+        dtype,
+        type,
+        objectId: column.objectIds.data,
+      }),
+    );
     data.setAttribute("description", spec.description);
-    if (spec.table) data.setAttribute("table", spec.table);
+    if (target) data.setAttribute("table", target);
     if (column.ends) {
       const index = this.add(
         // uint32 rather than the schema's minimum (uint8), so that any number of values fits
         new DatasetNode(`${spec.name}_index`, columnData(column.ends, "uint32"), {
           dtype: "uint32",
           type: { neurodataType: "VectorIndex", namespace: HDMF },
+          objectId: column.objectIds.index,
         }),
       );
       index.setAttribute("target", data);
       index.setAttribute("description", `Index into the ragged column '${spec.name}'.`);
     }
   }
+
+  /** The one table of the column's `tableType` in the file this table belongs to. */
+  private tableOfType(spec: ColumnSpec): DynamicTable {
+    let root: GroupNode = this;
+    while (root.parent) root = root.parent;
+    const found = [...root.walk()].filter(
+      (node): node is DynamicTable => node instanceof DynamicTable && node.neurodataType === spec.tableType,
+    );
+    if (found.length !== 1) {
+      throw new Error(
+        `column '${spec.name}' of table '${this.path}' refers to the ${spec.tableType} of the file, which has ${found.length}; give the table with addColumn({ name: "${spec.name}", description, table })`,
+      );
+    }
+    return found[0]!;
+  }
 }
 
 /** The stored dtype of a column: its declared minimum applied to its values, or inferred from them. */
 function columnDtype(spec: ColumnSpec, values: readonly unknown[]): Dtype {
-  if (spec.dtype === undefined) return spec.table ? REGION_DTYPE : inferDtype(values);
+  if (spec.dtype === undefined) return spec.table || spec.tableType ? REGION_DTYPE : inferDtype(values);
   const first = values.find((v) => v !== null && v !== undefined);
   const cellDtype = isTypedArray(first)
     ? dtypeOfTypedArray(first)

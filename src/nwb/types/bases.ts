@@ -66,11 +66,15 @@ export class TypedTimeSeries extends TimeSeries {
   }
 }
 
-/** A DynamicTable subtype: its predefined columns declared (required ones created), then its other fields. */
+/**
+ * A DynamicTable subtype: its predefined columns declared (required ones created; region columns into a table
+ * type the schema fixes point to that table of the file), then its other fields.
+ */
 export class TypedTable extends DynamicTable {
   constructor(definition: TypeDefinition, options: object) {
     const given = options as Options & { readonly description?: string };
-    const columns = columnsOf(definition).filter((c) => !c.region);
+    // region columns are declared when the schema fixes the type of table they point into
+    const columns = columnsOf(definition).filter((c) => !c.region || c.tableType !== undefined);
     const fixedDescription = fieldsOf(definition).find((f) => f.key === "description")?.value;
     super(
       {

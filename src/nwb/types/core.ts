@@ -188,7 +188,7 @@ export interface ImageSeriesOptions extends Omit<TimeSeriesOptions, "data"> {
   /** Path(s) of the external image or video files holding the frames; only used when format is 'external'. Not for frames stored in another NWB file (link to that instead). Shape (num_files). */
   readonly external_file?: string | readonly string[];
   /** For each external file, the 0-based index within the whole series of its first frame, enabling random access; the first entry is always 0. E.g. files of 5, 10 and 20 frames give [0, 5, 15]; a single file gives [0]. Shape (num_files). Dtype at least int32. */
-  readonly external_file__starting_frame: DataInput;
+  readonly external_file__starting_frame?: DataInput;
   /** How the frames are stored: 'raw' (in `data`, the default when absent), 'external' (files listed in `external_file`), or another encoding. */
   readonly format?: string;
   /** The device (e.g. camera) that captured the frames. Type: Device. */
@@ -362,7 +362,7 @@ export interface NWBFileOptions extends NWBContainerOptions {
   /** The script, or a link to published code, that produced this file. */
   readonly general__source_script?: string;
   /** File name of the script. */
-  readonly general__source_script__file_name: string;
+  readonly general__source_script__file_name?: string;
   /** Notes on the stimuli, e.g. how and where they were delivered. */
   readonly general__stimulus?: string;
   /** Narrative of the surgical procedures, with dates and surgeons. */
@@ -544,9 +544,9 @@ export interface DecompositionSeriesOptions extends Omit<TimeSeriesOptions, "dat
   /** Rows of the electrodes table the decomposed channels came from. Shape (num_rows). Dtype at least int32. */
   readonly source_channels?: DataInput | DatasetNode;
   /** What the referenced rows represent. */
-  readonly source_channels__description: string;
+  readonly source_channels__description?: string;
   /** The DynamicTable whose rows these indices refer to. Reference to a DynamicTable. */
-  readonly source_channels__table: NodeReference;
+  readonly source_channels__table?: NodeReference;
   /** Table with one row per frequency band. Type: DynamicTable. */
   readonly bands: GroupNode;
   /** The series that was decomposed; electrode details can be read from it. Type: TimeSeries. */
@@ -1405,11 +1405,11 @@ export interface ImagingPlaneOptions extends NWBContainerOptions {
   /** Physical position of pixel (0, 0) or voxel (0, 0, 0), relative to the origin given in reference_frame (e.g. bregma). Shape ([x, y]=2) or ([x, y, z]=3). Dtype at least float32. */
   readonly origin_coords?: DataInput;
   /** Unit of origin_coords; "meters" by default. */
-  readonly origin_coords__unit: string;
+  readonly origin_coords__unit?: string;
   /** Distance between neighboring pixels (x, y) or voxels (x, y, z), in `unit`, assuming a regular grid; see reference_frame for orientation. Shape ([x, y]=2) or ([x, y, z]=3). Dtype at least float32. */
   readonly grid_spacing?: DataInput;
   /** Unit of grid_spacing; "meters" by default. */
-  readonly grid_spacing__unit: string;
+  readonly grid_spacing__unit?: string;
   /** What origin_coords and grid_spacing are relative to and how the grid axes are oriented, as text or as a transform to standard anatomical axes; needed only when those two are given. E.g. "origin relative to bregma; axis 1 anterior-posterior (increasing anterior), axis 2 medial-lateral (increasing rightward), axis 3 dorsal-ventral (increasing ventral)". */
   readonly reference_frame?: string;
   /** A light channel recorded from this plane. Type: OpticalChannel. */
@@ -1495,11 +1495,11 @@ export interface ImagingRetinotopyOptions extends Omit<NWBDataInterfaceOptions, 
   /** Response power along the first stimulus axis, normalized from 0 (none) to 1 (largest). Shape (num_rows, num_cols). Dtype at least float32. */
   readonly axis_1_power_map?: DataInput;
   /** Image size as [rows, columns], i.e. height then width. Shape ([num_rows, num_cols]=2). Dtype at least int32. */
-  readonly axis_1_power_map__dimension: DataInput;
+  readonly axis_1_power_map__dimension?: DataInput;
   /** Physical size of the imaged area, in meters. Shape ([height, width]=2). Dtype at least float32. */
-  readonly axis_1_power_map__field_of_view: DataInput;
+  readonly axis_1_power_map__field_of_view?: DataInput;
   /** Unit of the values, e.g. degrees. */
-  readonly axis_1_power_map__unit: string;
+  readonly axis_1_power_map__unit?: string;
   /** Response phase along the second stimulus axis. Shape (num_rows, num_cols). Dtype at least float32. */
   readonly axis_2_phase_map: DataInput;
   /** Image size as [rows, columns], i.e. height then width. Shape ([num_rows, num_cols]=2). Dtype at least int32. */
@@ -1511,31 +1511,31 @@ export interface ImagingRetinotopyOptions extends Omit<NWBDataInterfaceOptions, 
   /** Response power along the second stimulus axis, normalized from 0 (none) to 1 (largest). Shape (num_rows, num_cols). Dtype at least float32. */
   readonly axis_2_power_map?: DataInput;
   /** Image size as [rows, columns], i.e. height then width. Shape ([num_rows, num_cols]=2). Dtype at least int32. */
-  readonly axis_2_power_map__dimension: DataInput;
+  readonly axis_2_power_map__dimension?: DataInput;
   /** Physical size of the imaged area, in meters. Shape ([height, width]=2). Dtype at least float32. */
-  readonly axis_2_power_map__field_of_view: DataInput;
+  readonly axis_2_power_map__field_of_view?: DataInput;
   /** Unit of the values, e.g. degrees. */
-  readonly axis_2_power_map__unit: string;
+  readonly axis_2_power_map__unit?: string;
   /** Names of the two stimulus axes, e.g. ['altitude', 'azimuth'] or ['radius', 'theta']. Shape ([axis_1, axis_2]=2). */
   readonly axis_descriptions: string | readonly string[];
   /** Grayscale image [row][column] taken with the same settings (focal depth, wavelength, ...) as the mapping data. Shape (num_rows, num_cols). Dtype at least uint16. */
   readonly focal_depth_image?: DataInput;
   /** Bit depth of the pixel values, which sets the value of white. Dtype at least int32. */
-  readonly focal_depth_image__bits_per_pixel: number;
+  readonly focal_depth_image__bits_per_pixel?: number;
   /** Image size as [rows, columns], i.e. height then width. Shape ([num_rows, num_cols]=2). Dtype at least int32. */
-  readonly focal_depth_image__dimension: DataInput;
+  readonly focal_depth_image__dimension?: DataInput;
   /** Physical size of the imaged area, in meters. Shape ([height, width]=2). Dtype at least float32. */
-  readonly focal_depth_image__field_of_view: DataInput;
+  readonly focal_depth_image__field_of_view?: DataInput;
   /** Offset of the focal plane, in meters. Dtype at least float32. */
-  readonly focal_depth_image__focal_depth: number;
+  readonly focal_depth_image__focal_depth?: number;
   /** Image encoding; only 'raw' is currently allowed. */
-  readonly focal_depth_image__format: string;
+  readonly focal_depth_image__format?: string;
   /** Per pixel, sin of the angle between the two phase-map gradients (axis 1 vs axis 2); its sign separates visual areas. Shape (num_rows, num_cols). Dtype at least float32. */
   readonly sign_map?: DataInput;
   /** Image size as [rows, columns], i.e. height then width. Shape ([num_rows, num_cols]=2). Dtype at least int32. */
-  readonly sign_map__dimension: DataInput;
+  readonly sign_map__dimension?: DataInput;
   /** Physical size of the imaged area, in meters. Shape ([height, width]=2). Dtype at least float32. */
-  readonly sign_map__field_of_view: DataInput;
+  readonly sign_map__field_of_view?: DataInput;
   /** Grayscale image [row][column] of the blood vessels on the cortical surface, for anatomical reference. Shape (num_rows, num_cols). Dtype at least uint16. */
   readonly vasculature_image: DataInput;
   /** Bit depth of the pixel values, which sets the value of white. Dtype at least int32. */

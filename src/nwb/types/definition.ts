@@ -69,6 +69,8 @@ export interface ColumnDefinition {
   readonly ragged: boolean;
   /** A DynamicTableRegion: values are row indices into another table. */
   readonly region: boolean;
+  /** For a region column: the type of table it points into, when the schema fixes it. */
+  readonly tableType?: string;
   /** The column's type when it is a VectorData subtype (TimestampVectorData, ...). */
   readonly columnType?: TypeIdentity;
   readonly shape?: SpecShape;
@@ -126,7 +128,8 @@ export function isA(definition: TypeDefinition, ancestor: string): boolean {
 
 /**
  * A column definition as the table helpers declare it; `description` is the schema's doc, a region column
- * gets the table it points into (region columns without one are left to `addColumn`).
+ * gets the table it points into, or the table type the schema fixes (found in the file when written); other
+ * region columns are left to `addColumn`.
  */
 export function columnSpec(column: ColumnDefinition, table?: ColumnSpec["table"]): ColumnSpec {
   const dtype = column.dtype === "numeric" ? undefined : column.dtype;
@@ -136,6 +139,7 @@ export function columnSpec(column: ColumnDefinition, table?: ColumnSpec["table"]
     ...(dtype !== undefined && !column.region ? { dtype } : {}),
     ...(column.ragged ? { index: true } : {}),
     ...(column.region && table ? { table } : {}),
+    ...(column.region && !table && column.tableType ? { tableType: column.tableType } : {}),
     ...(column.columnType ? { columnType: column.columnType } : {}),
   };
 }
