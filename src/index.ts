@@ -450,6 +450,12 @@ export {
   StorageError,
   UnsupportedCompressionError,
 } from "./errors.js";
+// AlphaOmega
+export {
+  AlphaOmegaRecordingInterface,
+  type AlphaOmegaRecordingSource,
+  AlphaOmegaRecordingSourceSchema,
+} from "./interfaces/alphaomega/alphaOmegaInterface.js";
 // High-density MEAs: 3Brain BioCAM
 export {
   BiocamRecordingInterface,

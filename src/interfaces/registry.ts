@@ -5,6 +5,7 @@
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
+import { AlphaOmegaRecordingInterface } from "./alphaomega/alphaOmegaInterface.js";
 import { AudioInterface } from "./audio/audioInterface.js";
 import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
@@ -111,6 +112,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: AlphaOmegaRecordingInterface, aliases: ["alphaomega"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
