@@ -195,6 +195,12 @@ export {
   type BrukerTiffSource,
   BrukerTiffSourceSchema,
 } from "./interfaces/bruker/brukerInterfaces.js";
+// CaImAn
+export {
+  CaimanSegmentationInterface,
+  type CaimanSegmentationSource,
+  CaimanSegmentationSourceSchema,
+} from "./interfaces/caiman/caimanInterface.js";
 // DeepLabCut
 export {
   DeepLabCutInterface,

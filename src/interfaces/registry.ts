@@ -10,6 +10,7 @@ import { AudioInterface } from "./audio/audioInterface.js";
 import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
@@ -113,6 +114,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
   { cls: AlphaOmegaRecordingInterface, aliases: ["alphaomega"] },
+  { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -154,15 +154,10 @@ export interface StorageReader {
     /** The filter pipeline, in the order filters were applied. */
     filters: FilterSpec[];
   };
-  /**
-   * Whole dataset, or rows `[start, end)` of the first axis (and, when given, `columns` `[start, end)` of
-   * the second: a block of a 2-D array, row-major); scalars come back as a single value.
-   */
-  readDataset(
-    path: string,
-    rows?: readonly [number, number],
-    columns?: readonly [number, number],
-  ): StoredValue;
+  /** Whole dataset, or rows `[start, end)` of the first axis; scalars come back as a single value. */
+  readDataset(path: string, rows?: readonly [number, number]): StoredValue;
+  /** The block of `count[axis]` elements from `start[axis]` on every axis (e.g. some columns of a matrix). */
+  readBlock(path: string, start: readonly number[], count: readonly number[]): StoredValue;
   softLinkTarget(path: string): string | undefined;
   close(): void;
 }

@@ -327,7 +327,7 @@ function traceSource(path: string, dataset: string, frames: number, rows: readon
         const problem = traceProblemOf(file, dataset);
         if (problem)
           throw new UnsupportedCompressionError(path, dataset, problem.filterId, MAXWELL_FILTER_ADVICE);
-        const block = file.readDataset(dataset, [firstRow, lastRow + 1], [start, end]);
+        const block = file.readBlock(dataset, [firstRow, start], [lastRow + 1 - firstRow, end - start]);
         if (!(block instanceof Uint16Array))
           throw new SourceDataError(path, `${dataset} is not stored as uint16`);
         const width = end - start;

@@ -112,6 +112,7 @@ export function openHdf5Sync(filePath: string): StorageReader {
     getAttribute: on("getAttribute") as StorageReader["getAttribute"],
     datasetInfo: on("datasetInfo") as StorageReader["datasetInfo"],
     readDataset: on("readDataset") as StorageReader["readDataset"],
+    readBlock: on("readBlock") as StorageReader["readBlock"],
     softLinkTarget: on("softLinkTarget") as StorageReader["softLinkTarget"],
     close: on("close") as StorageReader["close"],
   };
