@@ -522,6 +522,12 @@ export {
   StorageError,
   UnsupportedCompressionError,
 } from "./errors.js";
+// AlphaOmega
+export {
+  AlphaOmegaRecordingInterface,
+  type AlphaOmegaRecordingSource,
+  AlphaOmegaRecordingSourceSchema,
+} from "./interfaces/alphaomega/alphaOmegaInterface.js";
 // High-density MEAs: 3Brain BioCAM
 export {
   BiocamRecordingInterface,

@@ -5,6 +5,7 @@
 import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
+import { AlphaOmegaRecordingInterface } from "./alphaomega/alphaOmegaInterface.js";
 import { AudioInterface } from "./audio/audioInterface.js";
 import {
   AxonaLFPDataInterface,
@@ -133,6 +134,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AxonaUnitRecordingInterface, aliases: ["axona-spikes"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: AlphaOmegaRecordingInterface, aliases: ["alphaomega"] },
   { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
   { cls: MiniscopeImagingInterface, aliases: ["miniscope"] },
   { cls: MiniscopeConverter, aliases: ["miniscope-all"] },
