@@ -148,6 +148,17 @@ export {
   readDeepLabCutH5,
   readDeepLabCutOutput,
 } from "./formats/deeplabcut/index.js";
+// Behaviour rig readers (FicTrac, ...)
+export {
+  FICTRAC_COLUMNS,
+  type FicTracColumn,
+  type FicTracConfig,
+  type FicTracData,
+  type FicTracTimes,
+  ficTracFrameTimes,
+  readFicTracConfig,
+  readFicTracDat,
+} from "./formats/fictrac/index.js";
 export {
   analyzeFrameTiming,
   decodedFrames,
@@ -207,6 +218,12 @@ export {
   type EDFRecordingSource,
   EDFRecordingSourceSchema,
 } from "./interfaces/edf/edfInterface.js";
+// FicTrac
+export {
+  FicTracDataInterface,
+  type FicTracSource,
+  FicTracSourceSchema,
+} from "./interfaces/fictrac/ficTracInterface.js";
 // Intan
 export {
   IntanAnalogInterface,

@@ -10,6 +10,7 @@ import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackr
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
+import { FicTracDataInterface } from "./fictrac/ficTracInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -107,6 +108,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: FicTracDataInterface, aliases: ["fictrac"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
