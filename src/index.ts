@@ -160,6 +160,11 @@ export {
   readFicTracDat,
 } from "./formats/fictrac/index.js";
 export {
+  type NeuralynxVideoTracking,
+  NVT_RECORD_BYTES,
+  readNeuralynxVideoTracking,
+} from "./formats/neuralynx/video.js";
+export {
   analyzeFrameTiming,
   decodedFrames,
   type FrameGap,
@@ -248,6 +253,12 @@ export {
   type NeuralynxSortingSource,
   NeuralynxSortingSourceSchema,
 } from "./interfaces/neuralynx/neuralynxInterfaces.js";
+// Neuralynx video tracker
+export {
+  NeuralynxNvtInterface,
+  type NeuralynxNvtSource,
+  NeuralynxNvtSourceSchema,
+} from "./interfaces/neuralynx/nvtInterface.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,

@@ -19,6 +19,7 @@ import {
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
+import { NeuralynxNvtInterface } from "./neuralynx/nvtInterface.js";
 import {
   OpenEphysAnalogInterface,
   OpenEphysBinaryRecordingInterface,
@@ -109,6 +110,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: FicTracDataInterface, aliases: ["fictrac"] },
+  { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

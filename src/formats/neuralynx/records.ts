@@ -19,7 +19,7 @@ export const NCS_SAMPLES_PER_RECORD = 512;
 export const NEV_RECORD_BYTES = 184;
 
 /** Visits the records of a file in blocks of a few MB (bounded memory), after checking whole records. */
-function forEachRecord(
+export function forEachRecord(
   path: string,
   recordBytes: number,
   visit: (block: Buffer, offset: number, index: number) => void,
