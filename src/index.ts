@@ -159,6 +159,7 @@ export {
   readFicTracConfig,
   readFicTracDat,
 } from "./formats/fictrac/index.js";
+export { type MedPCSession, readMedPCFile } from "./formats/medpc/index.js";
 export {
   type NeuralynxVideoTracking,
   NVT_RECORD_BYTES,
@@ -244,6 +245,13 @@ export {
   type LightningPoseSource,
   LightningPoseSourceSchema,
 } from "./interfaces/lightningpose/lightningPoseInterface.js";
+// Med-PC
+export {
+  MedPCInterface,
+  type MedPCSource,
+  MedPCSourceSchema,
+  medPCEventTimes,
+} from "./interfaces/medpc/medPCInterface.js";
 // Neuralynx
 export {
   NeuralynxRecordingInterface,

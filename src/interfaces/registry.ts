@@ -18,6 +18,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import { NeuralynxNvtInterface } from "./neuralynx/nvtInterface.js";
 import {
@@ -111,6 +112,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: EDFRecordingInterface, aliases: ["edf"] },
   { cls: FicTracDataInterface, aliases: ["fictrac"] },
   { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
+  { cls: MedPCInterface, aliases: ["medpc", "med-pc"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
