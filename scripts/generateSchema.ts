@@ -1,7 +1,7 @@
 /**
  * Development-time generator for our TypeScript definition of NWB schema namespaces.
  *
- *   npx tsx scripts/generateSchema.ts <schema-dir | file.nwb> [--out <dir>] [--only <namespace>[,...]]
+ *   npx tsx scripts/generateSchema.ts <schema-dir> [--out <dir>] [--only <namespace>[,...]]
  *                                     [--name <exportName>]
  *
  * Reads every namespace declared by a `namespace.yaml` / `*.namespace.yaml` file found (recursively) under
@@ -11,20 +11,16 @@
  * with more than {@link SPLIT_THRESHOLD} sources get one extra module per source in `<out>/<camelName>/`.
  * `--name` replaces `<camelName>` (one namespace only), e.g. to keep two versions of one extension apart.
  *
- * Given an NWB file instead of a folder, the namespaces come from the specification cached in the file
- * (`/specifications/<namespace>/<version>/`): the way to use an extension release whose YAML is not at hand
- * but whose files are (NeuroConv's reference files cache ndx-pose 0.1.1).
- *
  * The STRUCTURE (types, names, dtypes, shapes, quantities, values, order of entries, ...) is copied from the
  * YAML. The DOC STRINGS are not: every `doc` / `title` is taken from the definition that is already
  * committed at the same location path (see {@link forEachDoc}), so regenerating never brings back the
  * official wording. A node without an existing doc gets `"TODO: describe <path>"`, which
  * `tests/schema/structure.test.ts` rejects; replace those markers with a description in our own words.
  *
- * To add a new core version or an extension (ndx-pose, ndx-events, ...): point this script at its schema
- * folder (with `--only` if needed), fill in the TODO docs, add it to {@link SCHEMA_INPUTS} and to
- * src/nwb/schema/extensions/index.ts, then run scripts/generateTypes.ts. `--all` regenerates every namespace
- * listed in {@link SCHEMA_INPUTS}.
+ * To add an extension (its YAML in ../shared/nwb-schema/extensions/<name>/<release>/): append one line to
+ * {@link SCHEMA_INPUTS}, run `--all`, replace the `TODO: describe` docs with our own words, append the
+ * namespace to src/nwb/schema/extensions/index.ts and its types to src/nwb/types/index.ts, then run
+ * scripts/generateTypes.ts. `--all` regenerates every namespace listed in {@link SCHEMA_INPUTS}.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -158,41 +154,6 @@ export function loadNamespaces(schemaDir: string): Map<string, LoadedNamespace> 
       });
       result.set(name, { declaration: { ...decl, schema }, sources });
     }
-  }
-  return result;
-}
-
-/**
- * The namespaces cached in an NWB file's `/specifications` (one version per namespace: the file's), keyed by
- * namespace name. The cached documents are JSON, in the YAML layout with source names already without `.yaml`.
- */
-export async function loadCachedNamespaces(nwbFile: string): Promise<Map<string, LoadedNamespace>> {
-  const { hdf5Backend } = await import("../src/storage/hdf5/index.js");
-  const file = await hdf5Backend.open(nwbFile);
-  const result = new Map<string, LoadedNamespace>();
-  try {
-    for (const nsName of file.children("/specifications")) {
-      const versions = file.children(`/specifications/${nsName}`);
-      if (versions.length !== 1)
-        throw new Error(`${nwbFile}: ${nsName} is cached in ${versions.length} versions`);
-      const base = `/specifications/${nsName}/${versions[0]}`;
-      const read = (doc: string): Obj => {
-        const parsed: unknown = JSON.parse(String(file.readDataset(`${base}/${doc}`)));
-        if (!isObj(parsed)) throw new Error(`${nwbFile}: ${base}/${doc} is not a JSON object`);
-        return parsed;
-      };
-      for (const decl of asList(read("namespace").namespaces)) {
-        const sources: Record<string, Obj> = {};
-        const schema = asList(decl.schema).map((entry) => {
-          if (typeof entry.source !== "string") return entry;
-          sources[sourceKey(entry.source)] = read(sourceKey(entry.source));
-          return { ...entry, source: sourceKey(entry.source) };
-        });
-        result.set(String(decl.name), { declaration: { ...decl, schema }, sources });
-      }
-    }
-  } finally {
-    file.close();
   }
   return result;
 }
@@ -387,17 +348,13 @@ export function formatWithBiome(files: ReadonlyMap<string, string>, repoRoot: st
 export const SCHEMA_INPUTS: readonly { input: string; only?: readonly string[]; out: string }[] = [
   { input: "nwb-schema/hdmf-common/1.8.0", out: "src/nwb/schema/namespaces" },
   { input: "nwb-schema/core/2.7.0", out: "src/nwb/schema/namespaces" },
-  {
-    input: "testdata/deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
-    only: ["ndx-pose"],
-    out: "src/nwb/schema/extensions",
-  },
+  { input: "nwb-schema/extensions/ndx-pose/0.3.0", out: "src/nwb/schema/extensions" },
   { input: "nwb-schema/extensions/ndx-sound/0.2.3", out: "src/nwb/schema/extensions" },
   { input: "nwb-schema/extensions/ndx-events/0.4.0", out: "src/nwb/schema/extensions" },
 ];
 
 /**
- * The formatted modules of the namespaces under `input` (a schema folder or an NWB file), with the doc strings
+ * The formatted modules of the namespaces under `input` (a schema folder), with the doc strings
  * carried over from the modules already in `outDir`; plus the number of docs still missing.
  */
 export async function renderSchema(
@@ -407,7 +364,7 @@ export async function renderSchema(
   options: { only?: readonly string[]; exportName?: string } = {},
 ): Promise<{ files: Map<string, string>; todo: number }> {
   const specFile = path.join(repoRoot, "src/nwb/schema/spec.ts");
-  const namespaces = input.endsWith(".nwb") ? await loadCachedNamespaces(input) : loadNamespaces(input);
+  const namespaces = loadNamespaces(input);
   const selected = options.only ?? [...namespaces.keys()];
   if (options.exportName !== undefined && selected.length !== 1) {
     throw new Error("--name needs exactly one namespace");
@@ -472,7 +429,7 @@ async function main(argv: string[]): Promise<void> {
         ];
   if (jobs === undefined) {
     throw new Error(
-      "usage: npx tsx scripts/generateSchema.ts (--all | <schema-dir | file.nwb> [--out <dir>] [--only ns1,ns2] [--name id])",
+      "usage: npx tsx scripts/generateSchema.ts (--all | <schema-dir> [--out <dir>] [--only ns1,ns2] [--name id])",
     );
   }
   let count = 0;

@@ -411,7 +411,7 @@ export {
   extensionNamespaces,
   /** The ndx-events 0.4.0 namespace (added to the registry automatically when a file uses its types). */
   ndxEvents,
-  /** The ndx-pose 0.1.1 namespace, as NeuroConv's reference files cache it (added automatically when used). */
+  /** The ndx-pose 0.3.0 namespace (Skeleton, PoseEstimation, training frames; added automatically when used). */
   ndxPose,
   /** The ndx-sound namespace (declared version 0.1.0; added automatically when used). */
   ndxSound,
@@ -432,7 +432,7 @@ export {
   hdmfExperimentalTypes,
   /** Typed classes of the ndx-events 0.4.0 types (EventsTable, MeaningsTable, ...), generated from the schema. */
   ndxEventsTypes,
-  /** Typed classes of the ndx-pose 0.1.1 types (PoseEstimation, PoseEstimationSeries), generated from the schema. */
+  /** Typed classes of the ndx-pose 0.3.0 types (Skeleton(s), PoseEstimation(Series), training frames), generated from the schema. */
   ndxPoseTypes,
   /** Typed classes of the ndx-sound types (AcousticWaveformSeries), generated from the schema. */
   ndxSoundTypes,

@@ -7,7 +7,7 @@ import { DeepLabCutInterface, isNeuroconvError } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
 import { ffmpegAvailable, ffprobeFrames } from "../helpers/ffmpeg.js";
 import { caught, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
-import { poseSeries } from "../helpers/pose.js";
+import { poseSeries, poseSkeleton } from "../helpers/pose.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata() && nwbcheckAvailable() && ffmpegAvailable();
@@ -28,7 +28,7 @@ describe.skipIf(!HAVE)("DeepLabCutInterface on the real openfield sample", () =>
     const path = join(dir, "dlc.nwb");
     await new DeepLabCutInterface({ filePath: H5, configFilePath: CONFIG }).runConversion({
       nwbfilePath: path,
-      metadata,
+      metadata: { ...metadata, Subject: { subject_id: "ind1", species: "Mus musculus" } },
     });
     written.push(path);
     const ours = poseSeries(path, "/processing/behavior/PoseEstimation");
@@ -44,13 +44,24 @@ describe.skipIf(!HAVE)("DeepLabCutInterface on the real openfield sample", () =>
         expect(Math.abs(t - frameTimes[i]!)).toBeLessThan(1e-9);
       });
     }
-    const nodes = python(
-      `import h5py, sys; f = h5py.File(sys.argv[1], "r"); g = f["/processing/behavior/PoseEstimation"]; print([x.decode() for x in g["nodes"][()]], g["scorer"][()].decode(), g["source_software"][()].decode(), g["dimensions"][()].tolist())`,
+    // NeuroConv's reference caches ndx-pose 0.1.1 (nodes in the PoseEstimation, named after its series); ours
+    // is 0.3.0 (nodes in a Skeleton the PoseEstimation links): compare the values
+    const referenceNodes = python(
+      `import h5py, sys; f = h5py.File(sys.argv[1], "r"); print(" ".join(x.decode() for x in f["/processing/behavior/PoseEstimation/nodes"][()]))`,
+      REFERENCE,
+    ).trim();
+    expect(referenceNodes).toBe(BODYPARTS.map((part) => `ind1_${part}`).join(" "));
+    expect(poseSkeleton(path, "/processing/behavior/PoseEstimation")).toEqual({
+      path: "/processing/behavior/Skeletons/SkeletonPoseEstimation",
+      nodes: BODYPARTS,
+      edges: [], // the project's config.yaml has `skeleton: []`
+      subject: "/general/subject",
+    });
+    const fields = python(
+      `import h5py, sys; f = h5py.File(sys.argv[1], "r"); g = f["/processing/behavior/PoseEstimation"]; print(g["scorer"][()].decode(), g["source_software"][()].decode(), g["dimensions"][()].tolist())`,
       path,
     ).trim();
-    expect(nodes).toBe(
-      "['snout', 'leftear', 'rightear', 'tailbase'] DLC_resnet50_openfieldAug20shuffle1_30000 DeepLabCut [[640, 480]]",
-    );
+    expect(fields).toBe("DLC_resnet50_openfieldAug20shuffle1_30000 DeepLabCut [[640, 480]]");
   });
 
   it("converts the .csv output (which NeuroConv refuses) and multi-animal files per individual", async () => {
@@ -66,12 +77,30 @@ df.to_hdf(os.path.join(d, "camDLC_dlcrnetms5.h5"), key="df_with_missing", format
 `,
       dir,
     );
-    const csv = new DeepLabCutInterface({ filePath: join(dir, "camDLC_dlcrnetms5.csv"), frameRate: 20 });
+    const config = join(dir, "config.yaml");
+    writeFileSync(
+      config,
+      "multianimalproject: true\nmultianimalbodyparts: [nose, tail]\nindividuals: [mus1, mus2]\nskeleton:\n- [nose, tail]\n",
+    );
+    const csv = new DeepLabCutInterface({
+      filePath: join(dir, "camDLC_dlcrnetms5.csv"),
+      configFilePath: config,
+      frameRate: 20,
+    });
     const path = join(dir, "multi.nwb");
     await csv.runConversion({ nwbfilePath: path, metadata });
     written.push(path);
     const mus2 = poseSeries(path, "/processing/behavior/PoseEstimation_mus2");
     expect(Object.keys(mus2).sort()).toEqual(["nose", "tail"]);
+    // one skeleton per animal; several animals: none of them is taken for the session's subject
+    for (const animal of ["mus1", "mus2"]) {
+      expect(poseSkeleton(path, `/processing/behavior/PoseEstimation_${animal}`)).toEqual({
+        path: `/processing/behavior/Skeletons/SkeletonPoseEstimation_${animal}`,
+        nodes: ["nose", "tail"],
+        edges: [[0, 1]],
+        subject: null,
+      });
+    }
     expect(mus2.tail!.timestamps.slice(0, 3)).toEqual([0, 1 / 20, 2 / 20]);
     const one = new DeepLabCutInterface({
       filePath: join(dir, "camDLC_dlcrnetms5.h5"),

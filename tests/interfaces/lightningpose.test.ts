@@ -7,7 +7,7 @@ import { LightningPoseDataInterface } from "../../src/index.js";
 import { checkDataInterface } from "../../src/testing/index.js";
 import { ffmpegAvailable, ffprobeFrames } from "../helpers/ffmpeg.js";
 import { nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
-import { poseSeries } from "../helpers/pose.js";
+import { poseSeries, poseSkeleton } from "../helpers/pose.js";
 import { pandasAvailable } from "../helpers/python.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -46,6 +46,13 @@ print(json.dumps({bp: {"xy": df[bp][["x", "y"]].to_numpy().tolist(), "likelihood
     ) as Record<string, { xy: number[][]; likelihood: number[] }>;
     const frameTimes = ffprobeFrames(VIDEO).timestamps;
     expect(Object.keys(ours).sort()).toEqual(Object.keys(pandas).sort());
+    // ndx-pose 0.3: the body parts are the nodes of the skeleton the PoseEstimation links (no edges in the csv)
+    expect(poseSkeleton(path, "/processing/behavior/PoseEstimation")).toEqual({
+      path: "/processing/behavior/Skeletons/SkeletonPoseEstimation",
+      nodes: Object.keys(pandas),
+      edges: [],
+      subject: null,
+    });
     expect(Object.keys(ours)).toHaveLength(17);
     for (const [part, truth] of Object.entries(pandas)) {
       expect(ours[part]!.data).toEqual(truth.xy);

@@ -22,6 +22,7 @@ import {
   ndxSound,
   ndxSoundTypes,
   registryFor,
+  Subject,
 } from "../../src/index.js";
 import { nwbcheck, nwbcheckAvailable } from "../helpers/nwbcheck.js";
 
@@ -30,6 +31,8 @@ const newFile = () =>
 
 function poseFile(): NWBFile {
   const nwbfile = newFile();
+  nwbfile.subject = new Subject({ subject_id: "mouse1", species: "Mus musculus" });
+
   const timestamps = [0, 0.033, 0.066];
   const series = (
     [
@@ -63,17 +66,43 @@ function poseFile(): NWBFile {
         reference_frame: "top left corner of the video frame",
       }),
   );
+  const skeleton = new ndxPoseTypes.Skeleton({
+    name: "mouse_skeleton",
+    nodes: ["snout", "tailbase"],
+    edges: ndarray(Uint8Array.from([0, 1]), [1, 2]),
+    subject: nwbfile.subject!,
+  });
   const pose = new ndxPoseTypes.PoseEstimation({
     description: "two body parts tracked by a test model",
     scorer: "test_model",
     source_software: "DeepLabCut",
     source_software__version: "2.3.0",
-    nodes: ["snout", "tailbase"],
-    edges: ndarray(Uint8Array.from([0, 1]), [1, 2]),
     dimensions: ndarray(Uint16Array.from([640, 480]), [1, 2]),
+    skeleton,
     pose_estimation_series: series,
   });
-  nwbfile.createProcessingModule("behavior", "pose estimation").add(pose);
+  // hand labels the model was trained on: one frame with one instance of the skeleton
+  const instance = new ndxPoseTypes.SkeletonInstance({
+    id: 0,
+    node_locations: [
+      [10, 20],
+      [50, 60],
+    ],
+    node_visibility: [true, false],
+    skeleton,
+  });
+  const frame = new ndxPoseTypes.TrainingFrame({
+    name: "frame_0",
+    annotator: "tester",
+    skeleton_instances: new ndxPoseTypes.SkeletonInstances({ skeleton_instance: [instance] }),
+  });
+  const training = new ndxPoseTypes.PoseTraining({
+    training_frames: new ndxPoseTypes.TrainingFrames({ training_frame: [frame] }),
+  });
+  const behavior = nwbfile.createProcessingModule("behavior", "pose estimation");
+  behavior.add(new ndxPoseTypes.Skeletons({ skeleton: [skeleton] }));
+  behavior.add(pose);
+  behavior.add(training);
   return nwbfile;
 }
 

@@ -11,29 +11,27 @@ import { allNamespaces, generateAll } from "../../scripts/generateTypes.js";
 import { createRegistry, extensionNamespaces } from "../../src/index.js";
 import { isOptional } from "../../src/nwb/schema/registry.js";
 import { type DatasetSpec, typeDefOf, typeIncOf } from "../../src/nwb/schema/spec.js";
-import * as core from "../../src/nwb/types/core.js";
-import * as coreDefinitions from "../../src/nwb/types/coreDefinitions.js";
 import { columnsOf, fieldsOf, type TypeDefinition } from "../../src/nwb/types/definition.js";
-import * as hdmfCommon from "../../src/nwb/types/hdmfCommon.js";
-import * as hdmfCommonDefinitions from "../../src/nwb/types/hdmfCommonDefinitions.js";
-import * as hdmfExperimental from "../../src/nwb/types/hdmfExperimental.js";
-import * as hdmfExperimentalDefinitions from "../../src/nwb/types/hdmfExperimentalDefinitions.js";
-import * as ndxEvents from "../../src/nwb/types/ndxEvents.js";
-import * as ndxEventsDefinitions from "../../src/nwb/types/ndxEventsDefinitions.js";
-import * as ndxPose from "../../src/nwb/types/ndxPose.js";
-import * as ndxPoseDefinitions from "../../src/nwb/types/ndxPoseDefinitions.js";
-import * as ndxSound from "../../src/nwb/types/ndxSound.js";
-import * as ndxSoundDefinitions from "../../src/nwb/types/ndxSoundDefinitions.js";
 import { storageDtypeOf } from "../../src/nwb/write/dtypes.js";
 
-const modules: Record<string, [Record<string, unknown>, Record<string, TypeDefinition>]> = {
-  core: [core, coreDefinitions],
-  "hdmf-common": [hdmfCommon, hdmfCommonDefinitions],
-  "hdmf-experimental": [hdmfExperimental, hdmfExperimentalDefinitions],
-  "ndx-events": [ndxEvents, ndxEventsDefinitions],
-  "ndx-pose": [ndxPose, ndxPoseDefinitions],
-  "ndx-sound": [ndxSound, ndxSoundDefinitions],
-};
+/** `hdmf-common` -> `hdmfCommon`: the generated modules of a namespace are `<camel>.ts` and `<camel>Definitions.ts`. */
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+/** Each namespace's generated classes and definitions, so an added extension is checked without listing it here. */
+const modules = Object.fromEntries(
+  await Promise.all(
+    allNamespaces.map(async (namespace) => {
+      const name = namespace.declaration.name;
+      const dir = "../../src/nwb/types";
+      return [
+        name,
+        [
+          (await import(`${dir}/${camel(name)}.js`)) as Record<string, unknown>,
+          (await import(`${dir}/${camel(name)}Definitions.js`)) as Record<string, TypeDefinition>,
+        ],
+      ] as const;
+    }),
+  ),
+);
 
 const registry = createRegistry(Object.values(extensionNamespaces));
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

@@ -12,7 +12,6 @@ import { renderSchema, SCHEMA_INPUTS } from "../../scripts/generateSchema.js";
 import { extensionNamespaces } from "../../src/nwb/schema/extensions/index.js";
 import { builtinNamespaces } from "../../src/nwb/schema/namespaces/index.js";
 import type { Namespace } from "../../src/nwb/schema/spec.js";
-import { hdf5Backend } from "../../src/storage/hdf5/index.js";
 
 const schemaDir = fileURLToPath(new URL("../../../shared/nwb-schema", import.meta.url));
 const haveSchema = fs.existsSync(schemaDir);
@@ -33,17 +32,20 @@ function namespaceFile(ns: Namespace): string {
   return path.join("hdmf-common", common.declaration.version, "namespace.yaml");
 }
 
-/**
- * Where each extension we carry comes from: a release folder under `extensions/`, or (ndx-pose 0.1.1, whose
- * YAML is not kept) the specification cached in a NeuroConv reference file.
- */
-const extensionOrigins: Record<string, { yaml: string } | { nwb: string }> = {
-  "ndx-pose": {
-    nwb: "../testdata/deeplabcut/reference_neuroconv/m3v1mp4DLC_resnet50_openfieldAug20shuffle1_30000.nwb",
-  },
-  "ndx-sound": { yaml: "extensions/ndx-sound/0.2.3/ndx-sound.namespace.yaml" },
-  "ndx-events": { yaml: "extensions/ndx-events/0.4.0/ndx-events.namespace.yaml" },
-};
+/** Where each extension we carry comes from: its namespace file in the release folder `SCHEMA_INPUTS` names. */
+const extensionOrigins: Record<string, string> = Object.fromEntries(
+  (haveSchema ? SCHEMA_INPUTS : [])
+    .filter((entry) => entry.out === "src/nwb/schema/extensions")
+    .flatMap((entry) =>
+      fs
+        .readdirSync(path.join(schemaDir, "..", entry.input))
+        .filter((file) => file.endsWith(".namespace.yaml"))
+        .map((file) => [
+          file.replace(/\.namespace\.yaml$/, ""),
+          path.join(schemaDir, "..", entry.input, file),
+        ]),
+    ),
+);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -73,30 +75,10 @@ function loadYaml(file: string, name: string): Official {
   return { declaration: { ...decl, schema }, sources };
 }
 
-/** The namespace as cached in an NWB file (JSON documents under `/specifications/<name>/<version>/`). */
-async function loadCached(file: string, name: string, version: string): Promise<Official> {
-  const reader = await hdf5Backend.open(file);
-  try {
-    const read = (doc: string) =>
-      JSON.parse(String(reader.readDataset(`/specifications/${name}/${version}/${doc}`))) as Obj;
-    const decl = (read("namespace").namespaces as Obj[]).find((n) => n.name === name)!;
-    const sources: Record<string, unknown> = {};
-    for (const entry of decl.schema as Obj[]) {
-      if (typeof entry.source === "string") sources[stripYaml(entry.source)] = read(stripYaml(entry.source));
-    }
-    return { declaration: decl, sources };
-  } finally {
-    reader.close();
-  }
-}
-
 /** The official namespace in our layout: declaration (source names without `.yaml`) and sources. */
-async function loadOfficial(ns: Namespace): Promise<Official> {
-  const { name, version } = ns.declaration;
-  const origin = extensionOrigins[name];
-  if (origin === undefined) return loadYaml(path.join(schemaDir, namespaceFile(ns)), name);
-  if ("yaml" in origin) return loadYaml(path.join(schemaDir, origin.yaml), name);
-  return loadCached(path.join(schemaDir, origin.nwb), name, version);
+function loadOfficial(ns: Namespace): Official {
+  const { name } = ns.declaration;
+  return loadYaml(extensionOrigins[name] ?? path.join(schemaDir, namespaceFile(ns)), name);
 }
 
 /** Deep copy without `doc` / `title` properties. */

@@ -133,7 +133,8 @@ export class DeepLabCutInterface extends BaseDataInterface<DeepLabCutSource> {
       );
     }
     const timing = this.timingOf(output);
-    for (const individual of wanted === undefined ? individuals : [wanted]) {
+    const converted = wanted === undefined ? individuals : [wanted];
+    for (const individual of converted) {
       const tracks = output.tracks.filter((t) => t.individual === individual);
       const nodes = new Set(tracks.map((t) => t.bodypart));
       addPoseEstimation(nwbfile, {
@@ -149,6 +150,8 @@ export class DeepLabCutInterface extends BaseDataInterface<DeepLabCutSource> {
           confidence: t.likelihood ?? new Float64Array(timing.count).fill(Number.NaN),
         })),
         edges: (this.config?.skeleton ?? []).filter(([a, b]) => nodes.has(a) && nodes.has(b)),
+        // one animal converted: it is the session's subject
+        ofSubject: converted.length === 1,
         confidenceDefinition: "Softmax output of the deep neural network (DeepLabCut likelihood).",
         ...(this.video && {
           originalVideos: [this.sourceData.videoFilePath ?? basename(this.video.filePath)],

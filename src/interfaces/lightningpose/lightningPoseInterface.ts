@@ -85,6 +85,7 @@ export class LightningPoseDataInterface extends BaseDataInterface<LightningPoseS
         confidence: t.likelihood ?? new Float64Array(frames.length).fill(Number.NaN),
       })),
       edges: [],
+      ofSubject: true,
       confidenceDefinition: "Likelihood of the keypoint (Lightning Pose heatmap confidence).",
       originalVideos: [this.sourceData.originalVideoFilePath ?? basename(video.filePath)],
       ...(this.sourceData.labeledVideoFilePath && { labeledVideos: [this.sourceData.labeledVideoFilePath] }),

@@ -7,6 +7,48 @@
 import * as core from "./coreDefinitions.js";
 import type { TypeDefinition } from "./definition.js";
 
+/** The body parts (nodes) of one kind of animal and how they connect (edges); give each skeleton a name unique in the file. */
+export const Skeleton: TypeDefinition = {
+  neurodataType: "Skeleton",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "The body parts (nodes) of one kind of animal and how they connect (edges); give each skeleton a name unique in the file.",
+  base: core.NWBDataInterface,
+  ownFields: [
+    {
+      key: "nodes",
+      kind: "dataset",
+      path: [],
+      name: "nodes",
+      required: true,
+      dtype: "utf8",
+      shape: [null],
+      dims: ["num_body_parts"],
+      doc: "Body part names, matching the names of the PoseEstimationSeries (or training instances) that use this skeleton.",
+    },
+    {
+      key: "edges",
+      kind: "dataset",
+      path: [],
+      name: "edges",
+      required: false,
+      dtype: "uint8",
+      shape: [null, 2],
+      dims: ["num_edges", "nodes_index, nodes_index"],
+      doc: "Connections between body parts as pairs of 0-based row indices into nodes.",
+    },
+    {
+      key: "subject",
+      kind: "link",
+      path: [],
+      required: false,
+      targetType: "Subject",
+      targetNamespace: "core",
+      doc: "The file's Subject, when this skeleton is that animal's.",
+    },
+  ],
+};
+
 /** Position over time of one body part, estimated from video, in 2 or 3 dimensions. */
 export const PoseEstimationSeries: TypeDefinition = {
   neurodataType: "PoseEstimationSeries",
@@ -33,39 +75,6 @@ export const PoseEstimationSeries: TypeDefinition = {
       doc: "Estimated coordinates per frame: (x, y) or (x, y, z).",
     },
     {
-      key: "data__conversion",
-      kind: "attribute",
-      path: [],
-      name: "data",
-      attribute: "conversion",
-      required: false,
-      dtype: "float32",
-      defaultValue: 1,
-      doc: "Factor from the stored coordinates to the unit (1.0 when not given).",
-    },
-    {
-      key: "data__offset",
-      kind: "attribute",
-      path: [],
-      name: "data",
-      attribute: "offset",
-      required: false,
-      dtype: "float32",
-      defaultValue: 0,
-      doc: "Added after the conversion factor to reach the unit (0.0 when not given).",
-    },
-    {
-      key: "data__resolution",
-      kind: "attribute",
-      path: [],
-      name: "data",
-      attribute: "resolution",
-      required: false,
-      dtype: "float32",
-      defaultValue: -1,
-      doc: "Smallest meaningful change of a coordinate in the unit; -1.0 when unknown.",
-    },
-    {
       key: "data__unit",
       kind: "attribute",
       path: [],
@@ -75,16 +84,6 @@ export const PoseEstimationSeries: TypeDefinition = {
       dtype: "utf8",
       defaultValue: "pixels",
       doc: "Unit of the coordinates after applying conversion; 'pixels' when not given.",
-    },
-    {
-      key: "data__continuity",
-      kind: "attribute",
-      path: [],
-      name: "data",
-      attribute: "continuity",
-      required: false,
-      dtype: "utf8",
-      doc: "Whether the positions vary continuously, are instants, or hold until the next sample ('continuous', 'instantaneous', 'step').",
     },
     {
       key: "confidence",
@@ -190,28 +189,6 @@ export const PoseEstimation: TypeDefinition = {
       doc: "Version of that software.",
     },
     {
-      key: "nodes",
-      kind: "dataset",
-      path: [],
-      name: "nodes",
-      required: false,
-      dtype: "utf8",
-      shape: [null],
-      dims: ["num_body_parts"],
-      doc: "Body part names, one per PoseEstimationSeries of this group.",
-    },
-    {
-      key: "edges",
-      kind: "dataset",
-      path: [],
-      name: "edges",
-      required: false,
-      dtype: "uint8",
-      shape: [null, 2],
-      dims: ["num_edges", "nodes_index, nodes_index"],
-      doc: "Skeleton edges as pairs of 0-based row indices into nodes.",
-    },
-    {
       key: "pose_estimation_series",
       kind: "group",
       path: [],
@@ -220,6 +197,283 @@ export const PoseEstimation: TypeDefinition = {
       targetType: "PoseEstimationSeries",
       targetNamespace: "ndx-pose",
       doc: "Positions of one body part.",
+    },
+    {
+      key: "source_video",
+      kind: "link",
+      path: [],
+      name: "source_video",
+      required: false,
+      targetType: "ImageSeries",
+      targetNamespace: "core",
+      doc: "The ImageSeries (in this file) of the video the poses were estimated on; prefer it to original_videos paths.",
+    },
+    {
+      key: "labeled_video",
+      kind: "link",
+      path: [],
+      name: "labeled_video",
+      required: false,
+      targetType: "ImageSeries",
+      targetNamespace: "core",
+      doc: "The ImageSeries (in this file) of the video with the estimated poses drawn on it; prefer it to labeled_videos paths.",
+    },
+    {
+      key: "skeleton",
+      kind: "link",
+      path: [],
+      required: false,
+      targetType: "Skeleton",
+      targetNamespace: "ndx-pose",
+      doc: "The skeleton (body parts and connections) these estimates follow.",
+    },
+    {
+      key: "device",
+      kind: "link",
+      path: [],
+      required: false,
+      many: true,
+      targetType: "Device",
+      targetNamespace: "core",
+      doc: "The cameras that recorded the videos.",
+    },
+  ],
+};
+
+/** Hand-labelled (ground truth) positions of every skeleton instance in one video frame. */
+export const TrainingFrame: TypeDefinition = {
+  neurodataType: "TrainingFrame",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Hand-labelled (ground truth) positions of every skeleton instance in one video frame.",
+  base: core.NWBDataInterface,
+  defaultName: "TrainingFrame",
+  ownFields: [
+    {
+      key: "annotator",
+      kind: "attribute",
+      path: [],
+      attribute: "annotator",
+      required: false,
+      dtype: "utf8",
+      doc: "Who labelled the frame.",
+    },
+    {
+      key: "source_video_frame_index",
+      kind: "attribute",
+      path: [],
+      attribute: "source_video_frame_index",
+      required: false,
+      dtype: "uint8",
+      doc: "Index of the frame in source_video (which must then be given).",
+    },
+    {
+      key: "skeleton_instances",
+      kind: "group",
+      path: [],
+      name: "skeleton_instances",
+      required: true,
+      targetType: "SkeletonInstances",
+      targetNamespace: "ndx-pose",
+      doc: "The labelled skeleton instances of this frame.",
+    },
+    {
+      key: "source_video",
+      kind: "link",
+      path: [],
+      name: "source_video",
+      required: false,
+      targetType: "ImageSeries",
+      targetNamespace: "core",
+      doc: "The ImageSeries (in this file or external) of the video the frame comes from; needed with source_video_frame_index.",
+    },
+    {
+      key: "source_frame",
+      kind: "link",
+      path: [],
+      name: "source_frame",
+      required: false,
+      targetType: "Image",
+      targetNamespace: "core",
+      doc: "The frame as an Image stored in an Images group of this file.",
+    },
+  ],
+};
+
+/** Hand-labelled positions of the body parts of one skeleton instance (one animal) in one frame. */
+export const SkeletonInstance: TypeDefinition = {
+  neurodataType: "SkeletonInstance",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Hand-labelled positions of the body parts of one skeleton instance (one animal) in one frame.",
+  base: core.NWBDataInterface,
+  defaultName: "skeleton_instance",
+  ownFields: [
+    {
+      key: "id",
+      kind: "attribute",
+      path: [],
+      attribute: "id",
+      required: false,
+      dtype: "uint8",
+      doc: "Number that tells the instances of a frame apart.",
+    },
+    {
+      key: "node_locations",
+      kind: "dataset",
+      path: [],
+      name: "node_locations",
+      required: true,
+      dtype: "float32",
+      shape: [
+        [null, 2],
+        [null, 3],
+      ],
+      dims: [
+        ["num_body_parts", "x, y"],
+        ["num_body_parts", "x, y, z"],
+      ],
+      doc: "Position of each body part: (x, y) or (x, y, z), one row per node of the skeleton.",
+    },
+    {
+      key: "node_visibility",
+      kind: "dataset",
+      path: [],
+      name: "node_visibility",
+      required: false,
+      dtype: "bool",
+      shape: [null],
+      dims: ["num_body_parts"],
+      doc: "Per body part: true when visible, false when occluded.",
+    },
+    {
+      key: "skeleton",
+      kind: "link",
+      path: [],
+      required: true,
+      targetType: "Skeleton",
+      targetNamespace: "ndx-pose",
+      doc: "The skeleton whose nodes the rows follow.",
+    },
+  ],
+};
+
+/** Container of the training frames. */
+export const TrainingFrames: TypeDefinition = {
+  neurodataType: "TrainingFrames",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Container of the training frames.",
+  base: core.NWBDataInterface,
+  defaultName: "training_frames",
+  ownFields: [
+    {
+      key: "training_frame",
+      kind: "group",
+      path: [],
+      required: false,
+      many: true,
+      targetType: "TrainingFrame",
+      targetNamespace: "ndx-pose",
+      doc: "Labelled positions of one frame.",
+    },
+  ],
+};
+
+/** Container of the skeleton instances of one training frame. */
+export const SkeletonInstances: TypeDefinition = {
+  neurodataType: "SkeletonInstances",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Container of the skeleton instances of one training frame.",
+  base: core.NWBDataInterface,
+  defaultName: "skeleton_instances",
+  ownFields: [
+    {
+      key: "skeleton_instance",
+      kind: "group",
+      path: [],
+      required: false,
+      many: true,
+      targetType: "SkeletonInstance",
+      targetNamespace: "ndx-pose",
+      doc: "Labelled positions of one instance in the frame.",
+    },
+  ],
+};
+
+/** Container of the videos the training frames come from. */
+export const SourceVideos: TypeDefinition = {
+  neurodataType: "SourceVideos",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Container of the videos the training frames come from.",
+  base: core.NWBDataInterface,
+  defaultName: "source_videos",
+  ownFields: [
+    {
+      key: "image_series",
+      kind: "group",
+      path: [],
+      required: false,
+      many: true,
+      targetType: "ImageSeries",
+      targetNamespace: "core",
+      doc: "One video of training frames, stored in the file or external.",
+    },
+  ],
+};
+
+/** Container of the skeletons used in the file, one per distinct body plan. */
+export const Skeletons: TypeDefinition = {
+  neurodataType: "Skeletons",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "Container of the skeletons used in the file, one per distinct body plan.",
+  base: core.NWBDataInterface,
+  defaultName: "Skeletons",
+  ownFields: [
+    {
+      key: "skeleton",
+      kind: "group",
+      path: [],
+      required: false,
+      many: true,
+      targetType: "Skeleton",
+      targetNamespace: "ndx-pose",
+      doc: "One skeleton.",
+    },
+  ],
+};
+
+/** The data a pose estimator was trained on: the source videos and the hand-labelled frames. */
+export const PoseTraining: TypeDefinition = {
+  neurodataType: "PoseTraining",
+  namespace: "ndx-pose",
+  kind: "group",
+  doc: "The data a pose estimator was trained on: the source videos and the hand-labelled frames.",
+  base: core.NWBDataInterface,
+  defaultName: "PoseTraining",
+  ownFields: [
+    {
+      key: "training_frames",
+      kind: "group",
+      path: [],
+      name: "training_frames",
+      required: false,
+      targetType: "TrainingFrames",
+      targetNamespace: "ndx-pose",
+      doc: "The hand-labelled frames.",
+    },
+    {
+      key: "source_videos",
+      kind: "group",
+      path: [],
+      name: "source_videos",
+      required: false,
+      targetType: "SourceVideos",
+      targetNamespace: "ndx-pose",
+      doc: "The videos the training frames come from.",
     },
   ],
 };

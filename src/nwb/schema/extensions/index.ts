@@ -1,9 +1,10 @@
 /**
- * NWB extensions neuroconv carries, generated like the built-in namespaces (scripts/generateSchema.ts).
- * They are not cached in every file: pass the ones a file uses to {@link createRegistry}.
+ * NWB extensions neuroconv carries, generated like the built-in namespaces from the YAML in
+ * ../shared/nwb-schema/extensions (scripts/generateSchema.ts). A file caches only those its objects use: the
+ * default registry adds them (`registryFor`). To add one, append it here and to `SCHEMA_INPUTS`.
  *
- * - `ndxPose`: ndx-pose 0.1.1 (`PoseEstimation`, `PoseEstimationSeries`), the release NeuroConv's reference
- *   files cache; generated from the spec cached in `deeplabcut/reference_neuroconv`.
+ * - `ndxPose`: ndx-pose 0.3.0 (`Skeleton`, `Skeletons`, `PoseEstimation` linking a skeleton,
+ *   `PoseEstimationSeries`, `PoseTraining` and the training-frame types).
  * - `ndxSound`: ndx-sound 0.1.0 (`AcousticWaveformSeries`), the namespace of the ndx-sound 0.2.3 release.
  * - `ndxEvents`: ndx-events 0.4.0 (`EventsTable`, `MeaningsTable`, `TimestampVectorData`, ...).
  */
