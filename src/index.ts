@@ -166,6 +166,12 @@ export {
   readNeuralynxVideoTracking,
 } from "./formats/neuralynx/video.js";
 export {
+  readSleapFile,
+  type SleapAnimal,
+  type SleapLabels,
+  type SleapSkeleton,
+} from "./formats/sleap/index.js";
+export {
   analyzeFrameTiming,
   decodedFrames,
   type FrameGap,
@@ -320,6 +326,8 @@ export {
   ScanImageImagingSourceSchema,
   ScanImageLegacyImagingInterface,
 } from "./interfaces/scanimage/scanImageInterfaces.js";
+// SLEAP
+export { SLEAPInterface, type SLEAPSource, SLEAPSourceSchema } from "./interfaces/sleap/sleapInterface.js";
 // Spike2
 export {
   Spike2RecordingInterface,

@@ -39,6 +39,7 @@ import {
   ScanImageImagingInterface,
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
+import { SLEAPInterface } from "./sleap/sleapInterface.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
 
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
@@ -113,6 +114,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: FicTracDataInterface, aliases: ["fictrac"] },
   { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
   { cls: MedPCInterface, aliases: ["medpc", "med-pc"] },
+  { cls: SLEAPInterface, aliases: ["sleap"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
