@@ -118,17 +118,24 @@ describe.skipIf(!HAVE)("SLEAPInterface on the SLEAP samples", () => {
     expect(female.edges).toEqual(slp.edges);
   });
 
-  it("writes the 13-node flies equal to SLEAP's own analysis export", async () => {
+  it("writes the 13-node flies from the .slp and from the analysis export equal to that export", async () => {
     const path = join(dir, "flies.nwb");
     await new SLEAPInterface({ filePath: FLIES, videoFilePath: FLIES_VIDEO }).runConversion({
       nwbfilePath: path,
       metadata,
     });
     files.push(path);
-    // Compared in numpy (NaN equal to NaN): per track and node, whether our rows equal the export's occupied frames.
-    const equal = JSON.parse(
-      python(
-        `
+    const fromAnalysis = join(dir, "flies-analysis.nwb");
+    await new SLEAPInterface({ filePath: FLIES_ANALYSIS, videoFilePath: FLIES_VIDEO }).runConversion({
+      nwbfilePath: fromAnalysis,
+      metadata,
+    });
+    files.push(fromAnalysis);
+    for (const written of [path, fromAnalysis]) {
+      // Compared in numpy (NaN equal to NaN): per track and node, whether our rows equal the export's occupied frames.
+      const equal = JSON.parse(
+        python(
+          `
 import json, sys, h5py, numpy as np
 a = h5py.File(sys.argv[1], "r")
 ours = h5py.File(sys.argv[2], "r")["processing/behavior"]
@@ -141,12 +148,16 @@ for k, name in enumerate(n.decode() for n in a["track_names"][()]):
         mine = ours[f"PoseEstimation_{name}/{node}/data"][()]
         out[f"{name}/{node}"] = bool(mine.shape == expected.shape and np.array_equal(mine, expected, equal_nan=True))
 print(json.dumps(out))`,
-        FLIES_ANALYSIS,
-        path,
-      ),
-    ) as Record<string, boolean>;
-    expect(Object.keys(equal)).toHaveLength(26);
-    expect(Object.entries(equal).filter(([, same]) => !same)).toEqual([]);
+          FLIES_ANALYSIS,
+          written,
+        ),
+      ) as Record<string, boolean>;
+      expect(Object.keys(equal)).toHaveLength(26);
+      expect(
+        Object.entries(equal).filter(([, same]) => !same),
+        written,
+      ).toEqual([]);
+    }
     expect(poseSkeleton(path, "/processing/behavior/PoseEstimation_track_0").nodes).toHaveLength(13);
   });
 

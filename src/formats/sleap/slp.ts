@@ -10,6 +10,7 @@
 import { SourceDataError } from "../../errors.js";
 import { hdf5Backend } from "../../storage/hdf5/index.js";
 import type { StorageReader } from "../../storage/types.js";
+import { readSleapAnalysis } from "./analysis.js";
 
 /** A skeleton: node names in the order of each instance's points, and its edges (node index pairs). */
 export interface SleapSkeleton {
@@ -37,6 +38,7 @@ export interface SleapAnimal {
 /** What an `.slp` file holds, grouped per animal. */
 export interface SleapLabels {
   readonly path: string;
+  /** The .slp format id (NaN for an analysis export). */
   readonly formatId: number;
   readonly sleapVersion?: string;
   readonly skeletons: readonly SleapSkeleton[];
@@ -111,7 +113,8 @@ function skeletonsOf(metadata: Record<string, unknown>, path: string): SleapSkel
 /**
  * Reads a SLEAP `.slp` file: skeletons, videos, tracks and the poses of every animal (instances grouped by
  * track and video; in a file without tracks, one animal per video). A user-labelled instance wins over a
- * prediction of the same animal in the same frame.
+ * prediction of the same animal in the same frame. An analysis export (`*.analysis.h5`) is read too (see
+ * `analysis.ts`): one animal per track, rows for the frames the track occupies.
  *
  * @example
  * ```ts
@@ -127,11 +130,14 @@ export async function readSleapFile(path: string): Promise<SleapLabels> {
     throw new SourceDataError(path, `cannot open the SLEAP file as HDF5 (${(error as Error).message})`);
   }
   try {
+    if (file.kind("/tracks") === "dataset" && file.kind("/instances") === undefined) {
+      return readSleapAnalysis(file, path);
+    }
     for (const required of ["metadata", "frames", "instances", "pred_points"]) {
       if (file.kind(`/${required}`) === undefined) {
         throw new SourceDataError(
           path,
-          `has no '${required}': not a SLEAP .slp file (a predictions.analysis.h5 has 'tracks')`,
+          `has no '${required}': neither a SLEAP .slp file nor an analysis export ('tracks')`,
         );
       }
     }

@@ -19,7 +19,9 @@ import type { NWBFile } from "../../nwb/containers/file.js";
 /** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
 export const SLEAPSourceSchema = Type.Object(
   {
-    filePath: Type.String({ description: "SLEAP labels or predictions (.slp)." }),
+    filePath: Type.String({
+      description: "SLEAP labels or predictions (.slp), or SLEAP's analysis export (.analysis.h5).",
+    }),
     videoFilePath: Type.Optional(
       Type.String({
         description:
@@ -55,7 +57,7 @@ export type SLEAPSource = Static<typeof SLEAPSourceSchema>;
 export class SLEAPInterface extends BaseDataInterface<SLEAPSource> {
   static override displayName = "SLEAP";
   static override keywords = ["SLEAP", "pose estimation", "tracking", "behavior", "ndx-pose"];
-  static override associatedSuffixes = [".slp"];
+  static override associatedSuffixes = [".slp", ".analysis.h5"];
   static override info = "SLEAP pose estimation (.slp) as ndx-pose, timed by the video.";
   static override sourceSchema: TObject = SLEAPSourceSchema;
 
