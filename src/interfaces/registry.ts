@@ -6,8 +6,10 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import { FicTracDataInterface } from "./fictrac/ficTracInterface.js";
@@ -18,6 +20,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import { NeuralynxNvtInterface } from "./neuralynx/nvtInterface.js";
@@ -115,6 +118,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
   { cls: MedPCInterface, aliases: ["medpc", "med-pc"] },
   { cls: SLEAPInterface, aliases: ["sleap"] },
+  { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
+  { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

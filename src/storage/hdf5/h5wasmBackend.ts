@@ -479,6 +479,22 @@ class H5Reader extends OpenH5File implements StorageReader {
   }
 
   readDataset(path: string, rows?: readonly [number, number]): StoredValue {
+    if (rows === undefined) return this.readSelection(path);
+    const shape = this.metadata(path).shape ?? [];
+    if (shape.length === 0) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
+    return this.readSelection(
+      path,
+      [rows[0], ...shape.slice(1).map(() => 0)],
+      [rows[1] - rows[0], ...shape.slice(1)],
+    );
+  }
+
+  readBlock(path: string, start: readonly number[], count: readonly number[]): StoredValue {
+    return this.readSelection(path, start, count);
+  }
+
+  /** The whole dataset, or the block of `count` elements per axis from `start` (one hyperslab). */
+  private readSelection(path: string, start?: readonly number[], counts?: readonly number[]): StoredValue {
     const metadata = this.metadata(path);
     const module = this.live();
     const shape = metadata.shape;
@@ -490,28 +506,23 @@ class H5Reader extends OpenH5File implements StorageReader {
     }
     let selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | null = null;
     let count = metadata.total_size;
-    if (rows !== undefined) {
-      const [start, end] = rows;
-      const extent = shape[0];
-      if (extent === undefined) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
-      if (
-        !(
-          Number.isSafeInteger(start) &&
-          Number.isSafeInteger(end) &&
-          0 <= start &&
-          start <= end &&
-          end <= extent
-        )
-      ) {
-        throw new RangeError(`dataset "${path}": rows [${start}, ${end}) outside [0, ${extent})`);
-      }
-      const counts = [end - start, ...shape.slice(1)];
-      count = elementCount(counts);
-      selection = {
-        count: bigints(counts),
-        offset: bigints([start, ...shape.slice(1).map(() => 0)]),
-        stride: counts.map(() => 1n),
+    if (start !== undefined && counts !== undefined) {
+      const inside = (axis: number) => {
+        const [from, n, extent] = [start[axis]!, counts[axis]!, shape[axis]!];
+        return (
+          Number.isSafeInteger(from) && Number.isSafeInteger(n) && 0 <= from && 0 <= n && from + n <= extent
+        );
       };
+      if (
+        start.length !== shape.length ||
+        counts.length !== shape.length ||
+        !shape.every((_, a) => inside(a))
+      ) {
+        const block = start.map((from, a) => `[${from}, ${from + (counts[a] ?? 0)})`).join(" × ");
+        throw new RangeError(`dataset "${path}": block ${block} outside its shape (${shape.join(", ")})`);
+      }
+      count = elementCount(counts);
+      selection = { count: bigints(counts), offset: bigints(start), stride: counts.map(() => 1n) };
     }
     // Nothing to read: skip HDF5, whose hyperslab selection rejects zero-sized counts.
     if (count === 0) return unpackFromHeap(module, metadata, 0, 0, this.decodeReference) as StoredValue;
