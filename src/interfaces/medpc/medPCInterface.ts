@@ -98,7 +98,7 @@ export function medPCEventTimes(values: Float64Array): Float64Array | undefined 
 export class MedPCInterface extends BaseDataInterface<MedPCSource> {
   static override displayName = "Med-PC";
   static override keywords = ["Med-PC", "Med Associates", "operant", "behavior", "events"];
-  static override associatedSuffixes = [".txt", ""];
+  static override associatedSuffixes = [".txt"];
   static override info =
     "Med-PC IV text output: event-time arrays as ndx-events tables, variables as a table.";
   static override sourceSchema: TObject = MedPCSourceSchema;
