@@ -150,6 +150,29 @@ export {
   readDeepLabCutH5,
   readDeepLabCutOutput,
 } from "./formats/deeplabcut/index.js";
+// Behaviour rig readers (FicTrac, ...)
+export {
+  FICTRAC_COLUMNS,
+  type FicTracColumn,
+  type FicTracConfig,
+  type FicTracData,
+  type FicTracTimes,
+  ficTracFrameTimes,
+  readFicTracConfig,
+  readFicTracDat,
+} from "./formats/fictrac/index.js";
+export { type MedPCSession, readMedPCFile } from "./formats/medpc/index.js";
+export {
+  type NeuralynxVideoTracking,
+  NVT_RECORD_BYTES,
+  readNeuralynxVideoTracking,
+} from "./formats/neuralynx/video.js";
+export {
+  readSleapFile,
+  type SleapAnimal,
+  type SleapLabels,
+  type SleapSkeleton,
+} from "./formats/sleap/index.js";
 export {
   analyzeFrameTiming,
   decodedFrames,
@@ -236,6 +259,12 @@ export {
   type EDFRecordingSource,
   EDFRecordingSourceSchema,
 } from "./interfaces/edf/edfInterface.js";
+// FicTrac
+export {
+  FicTracDataInterface,
+  type FicTracSource,
+  FicTracSourceSchema,
+} from "./interfaces/fictrac/ficTracInterface.js";
 // Intan
 export {
   IntanAnalogInterface,
@@ -266,6 +295,13 @@ export {
   type MiniscopeImagingSource,
   MiniscopeImagingSourceSchema,
 } from "./interfaces/miniscope/miniscopeInterfaces.js";
+// Med-PC
+export {
+  MedPCInterface,
+  type MedPCSource,
+  MedPCSourceSchema,
+  medPCEventTimes,
+} from "./interfaces/medpc/medPCInterface.js";
 // Neuralynx
 export {
   NeuralynxRecordingInterface,
@@ -287,6 +323,12 @@ export {
   type NeuroScopeSortingSource,
   NeuroScopeSortingSourceSchema,
 } from "./interfaces/neuroscope/neuroscopeInterfaces.js";
+// Neuralynx video tracker
+export {
+  NeuralynxNvtInterface,
+  type NeuralynxNvtSource,
+  NeuralynxNvtSourceSchema,
+} from "./interfaces/neuralynx/nvtInterface.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,
@@ -340,6 +382,8 @@ export {
   ScanImageImagingSourceSchema,
   ScanImageLegacyImagingInterface,
 } from "./interfaces/scanimage/scanImageInterfaces.js";
+// SLEAP
+export { SLEAPInterface, type SLEAPSource, SLEAPSourceSchema } from "./interfaces/sleap/sleapInterface.js";
 // Spike2
 export {
   Spike2RecordingInterface,

@@ -19,6 +19,7 @@ import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/bruker
 import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFAnalogInterface, EDFConverter, EDFRecordingInterface } from "./edf/edfInterface.js";
+import { FicTracDataInterface } from "./fictrac/ficTracInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -29,7 +30,9 @@ import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterfa
 import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { MinianSegmentationInterface } from "./minian/minianInterface.js";
 import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
+import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
+import { NeuralynxNvtInterface } from "./neuralynx/nvtInterface.js";
 import {
   NeuroScopeLFPInterface,
   NeuroScopeRecordingInterface,
@@ -53,6 +56,7 @@ import {
   ScanImageImagingInterface,
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
+import { SLEAPInterface } from "./sleap/sleapInterface.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
 import { SpikeGadgetsRecordingInterface } from "./spikegadgets/index.js";
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
@@ -132,6 +136,10 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AxonaLFPDataInterface, aliases: ["axona-lfp"] },
   { cls: AxonaPositionDataInterface, aliases: ["axona-position"] },
   { cls: AxonaUnitRecordingInterface, aliases: ["axona-spikes"] },
+  { cls: FicTracDataInterface, aliases: ["fictrac"] },
+  { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
+  { cls: MedPCInterface, aliases: ["medpc", "med-pc"] },
+  { cls: SLEAPInterface, aliases: ["sleap"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
   { cls: AlphaOmegaRecordingInterface, aliases: ["alphaomega"] },

@@ -1,5 +1,5 @@
 /**
- * Neuralynx reader (Cheetah, Pegasus, ATLAS): `.ncs` continuous channels, `Events.nev`, `.nse`/`.ntt` spikes.
+ * Neuralynx reader (Cheetah, Pegasus, ATLAS): `.ncs` continuous channels, `Events.nev`, `.nse`/`.ntt` spikes, `.nvt` video tracking.
  * Knows nothing of NWB.
  */
 export { type NeuralynxFolder, type NeuralynxStream, openNeuralynxFolder } from "./folder.js";
@@ -14,3 +14,8 @@ export {
   readNeuralynxEvents,
   readNeuralynxSpikes,
 } from "./records.js";
+export {
+  type NeuralynxVideoTracking,
+  NVT_RECORD_BYTES,
+  readNeuralynxVideoTracking,
+} from "./video.js";

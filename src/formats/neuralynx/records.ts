@@ -18,8 +18,11 @@ export const NCS_RECORD_BYTES = 1044;
 export const NCS_SAMPLES_PER_RECORD = 512;
 export const NEV_RECORD_BYTES = 184;
 
-/** Visits the records of a file in blocks of a few MB (bounded memory), after checking whole records. */
-function forEachRecord(
+/**
+ * Visits the records of a file in blocks of a few MB (bounded memory), after checking whole records.
+ * @internal (shared by the readers of this folder; its Buffer type stays out of the published declarations)
+ */
+export function forEachRecord(
   path: string,
   recordBytes: number,
   visit: (block: Buffer, offset: number, index: number) => void,
