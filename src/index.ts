@@ -148,6 +148,25 @@ export {
   readDeepLabCutH5,
   readDeepLabCutOutput,
 } from "./formats/deeplabcut/index.js";
+// MATLAB .mat files (level 5 and v7.3), a shared reader for formats that store MATLAB files
+export {
+  Hdf5MatFile,
+  isMatStruct,
+  Level5File,
+  MatArray,
+  type MatFile,
+  type MatLocation,
+  type MatlabNumericClass,
+  MatSparse,
+  type MatStruct,
+  MatUnsupported,
+  type MatValue,
+  matNumber,
+  matNumbers,
+  matString,
+  openMatFile,
+  rowMajor,
+} from "./formats/matlab/index.js";
 export {
   analyzeFrameTiming,
   decodedFrames,

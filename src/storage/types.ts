@@ -156,6 +156,11 @@ export interface StorageReader {
   };
   /** Whole dataset, or rows `[start, end)` of the first axis; scalars come back as a single value. */
   readDataset(path: string, rows?: readonly [number, number]): StoredValue;
+  /**
+   * A block of a dataset: `count[k]` elements from `offset[k]` on along every axis, row-major (e.g. a range
+   * of columns). Optional: engines without it are read by rows.
+   */
+  readBlock?(path: string, offset: readonly number[], count: readonly number[]): StoredValue;
   softLinkTarget(path: string): string | undefined;
   close(): void;
 }

@@ -479,6 +479,40 @@ class H5Reader extends OpenH5File implements StorageReader {
   }
 
   readDataset(path: string, rows?: readonly [number, number]): StoredValue {
+    if (rows === undefined) return this.readSelection(path, undefined);
+    const shape = this.metadata(path).shape ?? [];
+    if (shape[0] === undefined) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
+    return this.readBlock(
+      path,
+      [rows[0], ...shape.slice(1).map(() => 0)],
+      [rows[1] - rows[0], ...shape.slice(1)],
+    );
+  }
+
+  readBlock(path: string, offset: readonly number[], count: readonly number[]): StoredValue {
+    const shape = this.metadata(path).shape ?? [];
+    const inside = (at: number, axis: number) =>
+      Number.isSafeInteger(at) &&
+      Number.isSafeInteger(count[axis]) &&
+      0 <= at &&
+      0 <= count[axis]! &&
+      at + count[axis]! <= shape[axis]!;
+    if (offset.length !== shape.length || count.length !== shape.length || !offset.every(inside)) {
+      throw new RangeError(
+        `dataset "${path}": block at [${offset.join(", ")}] of [${count.join(", ")}] outside its shape [${shape.join(", ")}]`,
+      );
+    }
+    return this.readSelection(path, {
+      offset: bigints(offset),
+      count: bigints(count),
+      stride: count.map(() => 1n),
+    });
+  }
+
+  private readSelection(
+    path: string,
+    selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | undefined,
+  ): StoredValue {
     const metadata = this.metadata(path);
     const module = this.live();
     const shape = metadata.shape;
@@ -488,31 +522,7 @@ class H5Reader extends OpenH5File implements StorageReader {
         `dataset "${path}" in ${this.file}: HDF5 datatype class ${metadata.type} is not supported`,
       );
     }
-    let selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | null = null;
-    let count = metadata.total_size;
-    if (rows !== undefined) {
-      const [start, end] = rows;
-      const extent = shape[0];
-      if (extent === undefined) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
-      if (
-        !(
-          Number.isSafeInteger(start) &&
-          Number.isSafeInteger(end) &&
-          0 <= start &&
-          start <= end &&
-          end <= extent
-        )
-      ) {
-        throw new RangeError(`dataset "${path}": rows [${start}, ${end}) outside [0, ${extent})`);
-      }
-      const counts = [end - start, ...shape.slice(1)];
-      count = elementCount(counts);
-      selection = {
-        count: bigints(counts),
-        offset: bigints([start, ...shape.slice(1).map(() => 0)]),
-        stride: counts.map(() => 1n),
-      };
-    }
+    const count = selection ? elementCount(selection.count.map(Number)) : metadata.total_size;
     // Nothing to read: skip HDF5, whose hyperslab selection rejects zero-sized counts.
     if (count === 0) return unpackFromHeap(module, metadata, 0, 0, this.decodeReference) as StoredValue;
     const ptr = mallocOrThrow(module, count * metadata.size);

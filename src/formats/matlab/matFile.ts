@@ -1,0 +1,85 @@
+/**
+ * Opening a MATLAB `.mat` file of any version this package reads: level 5 (v5/v6/v7) or v7.3 (HDF5).
+ */
+import { SourceDataError } from "../../errors.js";
+import { hdf5Backend } from "../../storage/hdf5/index.js";
+import { readFullySync, withOpenFile } from "../binary.js";
+import { Hdf5MatFile } from "./hdf5.js";
+import { Level5File, level5ByteOrder } from "./level5.js";
+import type { MatValue } from "./values.js";
+
+/** A MAT-file open for reading; variables are decoded one at a time, when asked for. */
+export interface MatFile {
+  readonly path: string;
+  /** "5" for level-5 files (MATLAB v5, v6, v7), "7.3" for HDF5-based files. */
+  readonly version: "5" | "7.3";
+  /** Names of the variables stored. */
+  readonly variableNames: readonly string[];
+  /** The decoded variable, or undefined when there is none of that name. */
+  read(name: string): MatValue | undefined;
+  /** The HDF5 view of a v7.3 file (lazy access to large arrays); undefined for level-5 files. */
+  readonly hdf5?: Hdf5MatFile;
+  close(): void;
+}
+
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/**
+ * Opens a MAT-file. v7.3 files are HDF5 with a 512-byte MATLAB header in front; level-5 files start with
+ * a 128-byte text header ending in the byte-order mark "IM" (little-endian) or "MI".
+ *
+ * @example
+ * ```ts
+ * const mat = await openMatFile("session.spikes.cellinfo.mat");
+ * const spikes = mat.read("spikes");       // a struct: { times: [...], UID: MatArray, ... }
+ * mat.close();
+ * ```
+ */
+export async function openMatFile(path: string): Promise<MatFile> {
+  const header = withOpenFile(path, (fd, file, size) => {
+    if (size < 128)
+      throw new SourceDataError(file, `${size} bytes is too short for a MAT-file header (128 bytes)`);
+    const bytes = new Uint8Array(Math.min(size, 520));
+    readFullySync(fd, bytes, 0, file);
+    return bytes;
+  });
+  const isHdf5 = HDF5_SIGNATURE.every((byte, i) => header[512 + i] === byte);
+  if (isHdf5) {
+    let reader: Awaited<ReturnType<typeof hdf5Backend.open>>;
+    try {
+      reader = await hdf5Backend.open(path);
+    } catch (error) {
+      throw new SourceDataError(
+        path,
+        `cannot read this MATLAB v7.3 (HDF5) file: ${(error as Error).message}`,
+      );
+    }
+    const hdf5 = new Hdf5MatFile(path, reader);
+    return {
+      path,
+      version: "7.3",
+      get variableNames() {
+        return hdf5.variableNames;
+      },
+      read: (name) => hdf5.read(name),
+      hdf5,
+      close: () => reader.close(),
+    };
+  }
+  const order = level5ByteOrder(header);
+  const text = new TextDecoder("latin1").decode(header.subarray(0, 116));
+  if (!order || !text.startsWith("MATLAB")) {
+    const hint = text.startsWith("MATLAB")
+      ? "its header is not a level-5 header"
+      : "it does not start with a MATLAB header (level-4 files and other formats are not read)";
+    throw new SourceDataError(path, `not a MATLAB v5/v7/v7.3 MAT-file: ${hint}`);
+  }
+  const file = new Level5File(path, order.littleEndian);
+  return {
+    path,
+    version: "5",
+    variableNames: file.variableNames,
+    read: (name) => file.read(name),
+    close: () => undefined,
+  };
+}
