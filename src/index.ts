@@ -153,6 +153,7 @@ export {
   Hdf5MatFile,
   isMatStruct,
   Level5File,
+  loadMatlabReader,
   MatArray,
   type MatFile,
   type MatLocation,
@@ -165,6 +166,7 @@ export {
   matNumbers,
   matString,
   openMatFile,
+  openMatFileSync,
   rowMajor,
 } from "./formats/matlab/index.js";
 export {

@@ -33,7 +33,9 @@ export function buildSession(session: PlannedSession): {
 }
 
 /** The session's in-memory file (bulk data still lazy), with the merged metadata checked. */
-export function sessionNwbfile(session: PlannedSession): Promise<NWBFile> {
+export async function sessionNwbfile(session: PlannedSession): Promise<NWBFile> {
+  for (const { className } of Object.values(session.interfaces))
+    await findInterface(className)?.cls.prepare?.();
   const { conversion, options } = buildSession(session);
   return conversion.createNwbfile({ ...options, metadata: session.metadata as Partial<Metadata> });
 }

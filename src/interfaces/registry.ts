@@ -58,6 +58,11 @@ export interface ConstructibleConversion {
    * `folder_path` + `stream_id` -> `filePath`); used by conversion specifications.
    */
   fromNeuroconvSourceData?(sourceData: Record<string, unknown>): Record<string, unknown>;
+  /**
+   * Loads what the constructor needs before it can run synchronously (e.g. the HDF5 reader for MATLAB v7.3
+   * files); the command line and batch runs await it before `new`.
+   */
+  prepare?(): Promise<void>;
 }
 
 /** A listed interface: its class and short aliases. */

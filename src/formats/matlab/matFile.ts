@@ -1,8 +1,9 @@
 /**
  * Opening a MATLAB `.mat` file of any version this package reads: level 5 (v5/v6/v7) or v7.3 (HDF5).
  */
-import { SourceDataError } from "../../errors.js";
-import { hdf5Backend } from "../../storage/hdf5/index.js";
+import { MissingDependencyError, SourceDataError } from "../../errors.js";
+import { loadHdf5Reader, openWithH5wasmSync } from "../../storage/hdf5/index.js";
+import type { StorageReader } from "../../storage/types.js";
 import { readFullySync, withOpenFile } from "../binary.js";
 import { Hdf5MatFile } from "./hdf5.js";
 import { Level5File, level5ByteOrder } from "./level5.js";
@@ -24,6 +25,22 @@ export interface MatFile {
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 
+function readHeader(path: string): Uint8Array {
+  return withOpenFile(path, (fd, file, size) => {
+    if (size < 128) {
+      throw new SourceDataError(file, `${size} bytes is too short for a MAT-file header (128 bytes)`);
+    }
+    const bytes = new Uint8Array(Math.min(size, 520));
+    readFullySync(fd, bytes, 0, file);
+    return bytes;
+  });
+}
+
+/** v7.3 files are HDF5 after a 512-byte MATLAB header. */
+function isHdf5(header: Uint8Array): boolean {
+  return HDF5_SIGNATURE.every((byte, i) => header[512 + i] === byte);
+}
+
 /**
  * Opens a MAT-file. v7.3 files are HDF5 with a 512-byte MATLAB header in front; level-5 files start with
  * a 128-byte text header ending in the byte-order mark "IM" (little-endian) or "MI".
@@ -36,25 +53,53 @@ const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
  * ```
  */
 export async function openMatFile(path: string): Promise<MatFile> {
-  const header = withOpenFile(path, (fd, file, size) => {
-    if (size < 128)
-      throw new SourceDataError(file, `${size} bytes is too short for a MAT-file header (128 bytes)`);
-    const bytes = new Uint8Array(Math.min(size, 520));
-    readFullySync(fd, bytes, 0, file);
-    return bytes;
-  });
-  const isHdf5 = HDF5_SIGNATURE.every((byte, i) => header[512 + i] === byte);
-  if (isHdf5) {
-    let reader: Awaited<ReturnType<typeof hdf5Backend.open>>;
+  if (isHdf5(readHeader(path))) await loadMatlabReader();
+  return openMatFileSync(path);
+}
+
+/**
+ * Loads what reading v7.3 files needs (the HDF5 reader), so that {@link openMatFileSync} can open them;
+ * level-5 files need nothing.
+ *
+ * @example
+ * ```ts
+ * await loadMatlabReader();
+ * const mat = openMatFileSync("session.mat");
+ * ```
+ */
+export function loadMatlabReader(): Promise<void> {
+  return loadHdf5Reader();
+}
+
+/**
+ * {@link openMatFile} for synchronous callers (interface constructors): level-5 files always; v7.3 files
+ * once {@link loadMatlabReader} has been awaited (otherwise a MissingDependencyError says so).
+ *
+ * @example
+ * ```ts
+ * const mat = openMatFileSync("session.spikes.cellinfo.mat");
+ * ```
+ */
+export function openMatFileSync(path: string): MatFile {
+  const header = readHeader(path);
+  if (isHdf5(header)) {
+    let reader: StorageReader | undefined;
     try {
-      reader = await hdf5Backend.open(path);
+      reader = openWithH5wasmSync(path);
     } catch (error) {
       throw new SourceDataError(
         path,
         `cannot read this MATLAB v7.3 (HDF5) file: ${(error as Error).message}`,
       );
     }
+    if (!reader) {
+      throw new MissingDependencyError(
+        "the HDF5 reader",
+        `${path} is a MATLAB v7.3 (HDF5) file; await loadMatlabReader() (or the interface's static prepare()) before reading it synchronously`,
+      );
+    }
     const hdf5 = new Hdf5MatFile(path, reader);
+    const opened = reader;
     return {
       path,
       version: "7.3",
@@ -63,7 +108,7 @@ export async function openMatFile(path: string): Promise<MatFile> {
       },
       read: (name) => hdf5.read(name),
       hdf5,
-      close: () => reader.close(),
+      close: () => opened.close(),
     };
   }
   const order = level5ByteOrder(header);

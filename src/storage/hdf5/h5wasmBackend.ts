@@ -49,6 +49,8 @@ type WriteMetadata = Parameters<H5Module["create_dataset"]>[3];
 const H5S_UNLIMITED = 2n ** 64n - 1n;
 
 let modulePromise: Promise<H5Module> | undefined;
+/** The module once loaded, for synchronous opening ({@link openWithH5wasmSync}). */
+let loadedModule: H5Module | undefined;
 
 /**
  * Loads the h5wasm Node build on first use, so that importing this package does not instantiate a 4 MB
@@ -62,6 +64,7 @@ function loadH5wasm(): Promise<H5Module> {
     if (module.SIZEOF_OBJ_REF !== OBJECT_REFERENCE_SIZE) {
       throw new Error(`unexpected hobj_ref_t size ${module.SIZEOF_OBJ_REF} in h5wasm`);
     }
+    loadedModule = module;
     return module;
   })().catch((error: unknown) => {
     modulePromise = undefined;
@@ -569,11 +572,26 @@ function scalarOf(values: DecodedElements, metadata: Metadata): StoredValue {
   return values[0] as StoredValue;
 }
 
+/**
+ * Loads the HDF5 reader (h5wasm) ahead of synchronous reads: code that must read an HDF5 file synchronously
+ * (an interface constructor) awaits this first, then uses {@link openWithH5wasmSync}.
+ */
+export async function loadHdf5Reader(): Promise<void> {
+  await loadH5wasm();
+}
+
 /** Opens an HDF5 file read-only through h5wasm. */
 export async function openWithH5wasm(filePath: string): Promise<StorageReader> {
+  await loadH5wasm();
+  return openWithH5wasmSync(filePath)!;
+}
+
+/** {@link openWithH5wasm} without waiting: undefined when the reader is not loaded yet ({@link loadHdf5Reader}). */
+export function openWithH5wasmSync(filePath: string): StorageReader | undefined {
   const file = resolve(filePath);
   if (!existsSync(file)) throw new Error(`cannot open HDF5 file ${file}: no such file`);
-  const module = await loadH5wasm();
+  const module = loadedModule;
+  if (!module) return undefined;
   const fileId = hdf5Call(file, "opening file", "/", () =>
     module.open(file, module.H5F_ACC_RDONLY, false, -1, -1),
   );
