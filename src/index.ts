@@ -138,6 +138,16 @@ export {
   warnFallbacks,
   withWarningHandler,
 } from "./conversion/warnings.js";
+/** The CellExplorer readers: session metadata and units (with cell metrics) of a session folder. */
+export {
+  type CellExplorerChannel,
+  type CellExplorerSession,
+  type CellExplorerUnit,
+  type CellExplorerUnits,
+  findSessionFile,
+  readCellExplorerSession,
+  readCellExplorerUnits,
+} from "./formats/cellexplorer/index.js";
 // Pose estimation and audio readers
 export {
   type DeepLabCutConfig,
@@ -216,6 +226,16 @@ export {
   type BrukerTiffSource,
   BrukerTiffSourceSchema,
 } from "./interfaces/bruker/brukerInterfaces.js";
+// CellExplorer (Buzsaki lab): session recordings and units
+export {
+  CellExplorerLFPInterface,
+  CellExplorerRecordingInterface,
+  type CellExplorerRecordingSource,
+  CellExplorerRecordingSourceSchema,
+  CellExplorerSortingInterface,
+  type CellExplorerSortingSource,
+  CellExplorerSortingSourceSchema,
+} from "./interfaces/cellexplorer/cellExplorerInterfaces.js";
 // DeepLabCut
 export {
   DeepLabCutInterface,

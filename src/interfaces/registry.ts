@@ -8,6 +8,11 @@ import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } 
 import { AudioInterface } from "./audio/audioInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import {
+  CellExplorerLFPInterface,
+  CellExplorerRecordingInterface,
+  CellExplorerSortingInterface,
+} from "./cellexplorer/cellExplorerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
 import {
@@ -37,7 +42,6 @@ import {
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
-
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -112,6 +116,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: AudioInterface, aliases: ["audio", "wav"] },
   { cls: LightningPoseDataInterface, aliases: ["lightningpose", "lightning-pose"] },
   { cls: EDFRecordingInterface, aliases: ["edf"] },
+  { cls: CellExplorerRecordingInterface, aliases: ["cellexplorer"] },
+  { cls: CellExplorerLFPInterface, aliases: ["cellexplorer-lfp"] },
+  { cls: CellExplorerSortingInterface, aliases: ["cellexplorer-sorting"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */
