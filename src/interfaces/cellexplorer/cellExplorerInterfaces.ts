@@ -100,7 +100,7 @@ function sessionRecording(session: CellExplorerSession, path: string, rate: numb
       },
     })),
     data: file.source(),
-    gainToVolts: session.microvoltsPerBit * 1e-6,
+    gainToVolts: session.microvoltsPerBit / 1e6,
   };
 }
 
