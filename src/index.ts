@@ -158,6 +158,8 @@ export {
   readDeepLabCutH5,
   readDeepLabCutOutput,
 } from "./formats/deeplabcut/index.js";
+/** The EXTRACT output reader (both layouts). */
+export { type ExtractOutput, readExtractOutput } from "./formats/extract/index.js";
 // MATLAB .mat files (level 5 and v7.3), a shared reader for formats that store MATLAB files
 export {
   Hdf5MatFile,
@@ -248,6 +250,12 @@ export {
   type EDFRecordingSource,
   EDFRecordingSourceSchema,
 } from "./interfaces/edf/edfInterface.js";
+// EXTRACT segmentation (MATLAB v7.3 output)
+export {
+  ExtractSegmentationInterface,
+  type ExtractSegmentationSource,
+  ExtractSegmentationSourceSchema,
+} from "./interfaces/extract/extractInterface.js";
 // Intan
 export {
   IntanAnalogInterface,

@@ -15,6 +15,7 @@ import {
 } from "./cellexplorer/cellExplorerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFRecordingInterface } from "./edf/edfInterface.js";
+import { ExtractSegmentationInterface } from "./extract/extractInterface.js";
 import {
   IntanAnalogInterface,
   IntanConverter,
@@ -119,6 +120,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: CellExplorerRecordingInterface, aliases: ["cellexplorer"] },
   { cls: CellExplorerLFPInterface, aliases: ["cellexplorer-lfp"] },
   { cls: CellExplorerSortingInterface, aliases: ["cellexplorer-sorting"] },
+  { cls: ExtractSegmentationInterface, aliases: ["extract"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

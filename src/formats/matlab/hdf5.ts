@@ -82,6 +82,7 @@ export class Hdf5MatFile {
 
   /** The MATLAB class of the object at an HDF5 path (`/output/temporal_weights`). */
   matlabClass(path: string): string | undefined {
+    if (this.reader.kind(path) === undefined) return undefined;
     return text(this.reader.getAttribute(path, "MATLAB_class"));
   }
 
@@ -91,19 +92,10 @@ export class Hdf5MatFile {
    * are read.
    */
   rowSource(path: string, field = path): ChunkSource {
-    const matlabClass = this.matlabClass(path);
-    if (this.reader.kind(path) !== "dataset" || !matlabClass || !NUMERIC_CLASSES.has(matlabClass)) {
-      throw new SourceDataError(
-        this.path,
-        `'${field}' is not a numeric array (class ${matlabClass ?? "none"})`,
-      );
-    }
-    if (this.reader.getAttribute(path, "MATLAB_empty") !== undefined) {
-      throw new SourceDataError(this.path, `'${field}' is empty`);
-    }
+    const matlabClass = this.numericClass(path, field);
     const hdf5Shape = this.reader.datasetInfo(path).shape;
     const shape = [...hdf5Shape].reverse();
-    const dtype = CLASS_DTYPES[matlabClass as MatlabNumericClass];
+    const dtype = CLASS_DTYPES[matlabClass];
     const reader = this.reader;
     const file = this.path;
     const last = hdf5Shape.length - 1;
@@ -122,6 +114,40 @@ export class Hdf5MatFile {
         return rowMajor(block, [end - start, ...shape.slice(1)]);
       },
     };
+  }
+
+  /**
+   * A numeric array at an HDF5 path as lazy rows along MATLAB's LAST dimension (HDF5's first), each row in
+   * MATLAB's column-major order of the other dimensions: a K×T matrix gives T rows of K values, an H×W×K
+   * stack gives K images of H×W (row h + w·H). Only the rows asked for are read.
+   */
+  lastDimensionSource(path: string, field = path): ChunkSource {
+    const matlabClass = this.numericClass(path, field);
+    const reader = this.reader;
+    return {
+      dtype: CLASS_DTYPES[matlabClass],
+      shape: reader.datasetInfo(path).shape,
+      readRows: (start: number, end: number): TypedArray => {
+        const block = reader.readDataset(path, [start, end]);
+        if (!isTypedArray(block))
+          throw new SourceDataError(this.path, `'${field}': numeric data could not be read`);
+        return block;
+      },
+    };
+  }
+
+  private numericClass(path: string, field: string): MatlabNumericClass {
+    const matlabClass = this.matlabClass(path);
+    if (this.reader.kind(path) !== "dataset" || !matlabClass || !NUMERIC_CLASSES.has(matlabClass)) {
+      throw new SourceDataError(
+        this.path,
+        `'${field}' is not a numeric array (class ${matlabClass ?? "none"})`,
+      );
+    }
+    if (this.reader.getAttribute(path, "MATLAB_empty") !== undefined) {
+      throw new SourceDataError(this.path, `'${field}' is empty`);
+    }
+    return matlabClass as MatlabNumericClass;
   }
 
   /** Decodes the object at an HDF5 path. */
