@@ -18,6 +18,8 @@ import { SourceDataError } from "../../errors.js";
 import { isObjectReference, type StorageReader, type StoredValue } from "../../storage/types.js";
 import { charText } from "./level5.js";
 import {
+  isNumericClass,
+  MATLAB_CLASS_DTYPES,
   MatArray,
   type MatlabNumericClass,
   MatSparse,
@@ -26,32 +28,6 @@ import {
   makeStruct,
   rowMajor,
 } from "./values.js";
-
-const NUMERIC_CLASSES = new Set<string>([
-  "double",
-  "single",
-  "int8",
-  "uint8",
-  "int16",
-  "uint16",
-  "int32",
-  "uint32",
-  "int64",
-  "uint64",
-]);
-
-const CLASS_DTYPES: Record<MatlabNumericClass, NumericDtype> = {
-  double: "float64",
-  single: "float32",
-  int8: "int8",
-  uint8: "uint8",
-  int16: "int16",
-  uint16: "uint16",
-  int32: "int32",
-  uint32: "uint32",
-  int64: "int64",
-  uint64: "uint64",
-};
 
 function text(value: StoredValue | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -95,7 +71,7 @@ export class Hdf5MatFile {
     const matlabClass = this.numericClass(path, field);
     const hdf5Shape = this.reader.datasetInfo(path).shape;
     const shape = [...hdf5Shape].reverse();
-    const dtype = CLASS_DTYPES[matlabClass];
+    const dtype = MATLAB_CLASS_DTYPES[matlabClass];
     const reader = this.reader;
     const file = this.path;
     const last = hdf5Shape.length - 1;
@@ -125,7 +101,7 @@ export class Hdf5MatFile {
     const matlabClass = this.numericClass(path, field);
     const reader = this.reader;
     return {
-      dtype: CLASS_DTYPES[matlabClass],
+      dtype: MATLAB_CLASS_DTYPES[matlabClass],
       shape: reader.datasetInfo(path).shape,
       readRows: (start: number, end: number): TypedArray => {
         const block = reader.readDataset(path, [start, end]);
@@ -138,7 +114,7 @@ export class Hdf5MatFile {
 
   private numericClass(path: string, field: string): MatlabNumericClass {
     const matlabClass = this.matlabClass(path);
-    if (this.reader.kind(path) !== "dataset" || !matlabClass || !NUMERIC_CLASSES.has(matlabClass)) {
+    if (this.reader.kind(path) !== "dataset" || !matlabClass || !isNumericClass(matlabClass)) {
       throw new SourceDataError(
         this.path,
         `'${field}' is not a numeric array (class ${matlabClass ?? "none"})`,
@@ -167,7 +143,7 @@ export class Hdf5MatFile {
       if (matlabClass === "char") return "";
       if (matlabClass === "cell") return [];
       if (matlabClass === "struct") return [];
-      const numeric = NUMERIC_CLASSES.has(matlabClass) ? (matlabClass as MatlabNumericClass) : "double";
+      const numeric = isNumericClass(matlabClass) ? (matlabClass as MatlabNumericClass) : "double";
       return new MatArray(matlabClass === "logical" ? "logical" : numeric, dims, new Float64Array(0));
     }
     if (matlabClass === "cell" || (matlabClass === "" && isReferenceList(raw))) {
@@ -186,7 +162,7 @@ export class Hdf5MatFile {
     if (matlabClass === "logical") {
       return new MatArray("logical", shape, Uint8Array.from(raw as ArrayLike<number>));
     }
-    if (NUMERIC_CLASSES.has(matlabClass)) {
+    if (isNumericClass(matlabClass)) {
       if (Array.isArray(raw) && raw.length > 0 && typeof raw[0] === "object" && "real" in raw[0]) {
         const records = raw as readonly Record<string, number>[];
         const part = (key: "real" | "imag") => {

@@ -10,10 +10,11 @@
  * decode only the one asked for.
  */
 import { constants, inflateSync } from "node:zlib";
-import type { TypedArray } from "../../data/dtype.js";
+import { allocate, type TypedArray } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
 import { readFullySync, withOpenFile } from "../binary.js";
 import {
+  MATLAB_CLASS_DTYPES,
   MatArray,
   type MatlabNumericClass,
   MatSparse,
@@ -57,19 +58,6 @@ const MX_NUMERIC: Record<number, MatlabNumericClass> = {
   15: "uint64",
 };
 const MX = { CELL: 1, STRUCT: 2, OBJECT: 3, CHAR: 4, SPARSE: 5, FUNCTION: 16, OPAQUE: 17 } as const;
-
-const CLASS_ARRAYS: Record<MatlabNumericClass, new (length: number) => TypedArray> = {
-  double: Float64Array,
-  single: Float32Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int64: BigInt64Array,
-  uint64: BigUint64Array,
-};
 
 /** One top-level variable: where its element is, so it is decoded only when asked for. */
 interface VariableEntry {
@@ -152,7 +140,7 @@ function numbers(
     throw new SourceDataError(file, `numeric data stored as element type ${type}, which is not numeric`);
   const [size, get] = reader;
   const count = Math.floor(data.byteLength / size);
-  const out = new CLASS_ARRAYS[into](count);
+  const out = allocate(MATLAB_CLASS_DTYPES[into], count);
   const big = out instanceof BigInt64Array || out instanceof BigUint64Array;
   for (let i = 0; i < count; i++) {
     const value = get(i * size);

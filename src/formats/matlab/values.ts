@@ -6,7 +6,7 @@
  * consumer wants C order. Structs become objects, cells and struct arrays become JS arrays (column-major),
  * char arrays become strings.
  */
-import type { TypedArray } from "../../data/dtype.js";
+import type { NumericDtype, TypedArray } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
 
 /** MATLAB's numeric classes. */
@@ -21,6 +21,25 @@ export type MatlabNumericClass =
   | "uint32"
   | "int64"
   | "uint64";
+
+/** The element type JS holds each MATLAB numeric class in. */
+export const MATLAB_CLASS_DTYPES: Readonly<Record<MatlabNumericClass, NumericDtype>> = {
+  double: "float64",
+  single: "float32",
+  int8: "int8",
+  uint8: "uint8",
+  int16: "int16",
+  uint16: "uint16",
+  int32: "int32",
+  uint32: "uint32",
+  int64: "int64",
+  uint64: "uint64",
+};
+
+/** Whether a MATLAB class name is a numeric class. */
+export function isNumericClass(name: string | undefined): name is MatlabNumericClass {
+  return name !== undefined && Object.hasOwn(MATLAB_CLASS_DTYPES, name);
+}
 
 /**
  * A numeric or logical array: `data` in MATLAB's column-major order, typed as MATLAB's class (double as
