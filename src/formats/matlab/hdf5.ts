@@ -12,7 +12,7 @@
  * - a sparse matrix is a group with `MATLAB_sparse` = rows and datasets `jc`, `ir`, `data`;
  * - complex numbers are a compound of `real` and `imag`.
  */
-import { isTypedArray, type NumericDtype, type TypedArray } from "../../data/dtype.js";
+import { isTypedArray, type TypedArray } from "../../data/dtype.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { isObjectReference, type StorageReader, type StoredValue } from "../../storage/types.js";
