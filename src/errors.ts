@@ -13,7 +13,8 @@ export type NeuroconvErrorName =
   | "MetadataValidationError"
   | "SourceArgumentsError"
   | "MissingDependencyError"
-  | "SpecificationError";
+  | "SpecificationError"
+  | "UnsupportedCompressionError";
 
 /** Base of every error this package throws on bad input. */
 export abstract class NeuroconvError extends Error {
@@ -169,5 +170,23 @@ export class MissingDependencyError extends NeuroconvError {
     reason: string,
   ) {
     super(`${dependency} is needed: ${reason}`);
+  }
+}
+
+/**
+ * Samples are stored with a compression no open reader decodes (e.g. MaxWell's proprietary HDF5 filter
+ * 401): names the file, the dataset and the filter, and says how to get readable data.
+ */
+export class UnsupportedCompressionError extends NeuroconvError {
+  override readonly name = "UnsupportedCompressionError" as const;
+  constructor(
+    readonly file: string,
+    readonly dataset: string,
+    readonly filterId: number,
+    advice: string,
+  ) {
+    super(
+      `${file}: ${dataset} is compressed with HDF5 filter ${filterId}, which cannot be decoded here; ${advice}`,
+    );
   }
 }

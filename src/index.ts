@@ -165,7 +165,6 @@ export {
   Hdf5MatFile,
   isMatStruct,
   Level5File,
-  loadMatlabReader,
   MatArray,
   type MatFile,
   type MatLocation,
@@ -228,6 +227,12 @@ export {
   type BrukerTiffSource,
   BrukerTiffSourceSchema,
 } from "./interfaces/bruker/brukerInterfaces.js";
+// CaImAn
+export {
+  CaimanSegmentationInterface,
+  type CaimanSegmentationSource,
+  CaimanSegmentationSourceSchema,
+} from "./interfaces/caiman/caimanInterface.js";
 // CellExplorer (Buzsaki lab): session recordings and units
 export {
   CellExplorerLFPInterface,
@@ -497,11 +502,26 @@ export {
   SpecificationError,
   type SpecificationProblem,
   StorageError,
+  UnsupportedCompressionError,
 } from "./errors.js";
+// High-density MEAs: 3Brain BioCAM
+export {
+  BiocamRecordingInterface,
+  type BiocamRecordingSource,
+  BiocamRecordingSourceSchema,
+} from "./interfaces/biocam/biocamInterface.js";
+// High-density MEAs: MaxWell MaxOne / MaxTwo
+export {
+  MaxOneRecordingInterface,
+  type MaxOneRecordingSource,
+  MaxOneRecordingSourceSchema,
+} from "./interfaces/maxwell/maxwellInterface.js";
 /** Compression codecs (`Codec`, its `CodecOptions`): `codecNames` lists them, `registerCodec` adds one. */
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
 /** Storage engines: `registerStorageEngine` adds one, `storageEngineNames` lists them. */
 export { registerStorageEngine, storageEngineNames } from "./storage/engines.js";
 /** The HDF5 engines (h5wasm-based; `Hdf5EngineOptions` configures `createHdf5Engine`). */
 export { createHdf5Engine, type Hdf5EngineOptions, h5wasmEngine, hdf5Backend } from "./storage/hdf5/index.js";
+// Synchronous HDF5 reading (format readers parse headers in constructors)
+export { openHdf5Sync } from "./storage/hdf5/syncReader.js";
 export type { FilterSpec, StorageEngine, StorageReader, StorageWriter } from "./storage/types.js";

@@ -33,9 +33,7 @@ export function buildSession(session: PlannedSession): {
 }
 
 /** The session's in-memory file (bulk data still lazy), with the merged metadata checked. */
-export async function sessionNwbfile(session: PlannedSession): Promise<NWBFile> {
-  for (const { className } of Object.values(session.interfaces))
-    await findInterface(className)?.cls.prepare?.();
+export function sessionNwbfile(session: PlannedSession): Promise<NWBFile> {
   const { conversion, options } = buildSession(session);
   return conversion.createNwbfile({ ...options, metadata: session.metadata as Partial<Metadata> });
 }

@@ -238,9 +238,7 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
     .argument("[paths...]", "file or folder to read");
   const metadataFlags = addSourceFlags(metadataCommand, entry);
   metadataCommand.action(async (interfaceName: string, paths: string[], options: Record<string, unknown>) => {
-    const chosen = registered(interfaceName);
-    await chosen.cls.prepare?.();
-    const conversion = construct(chosen, paths, metadataFlags, options);
+    const conversion = construct(registered(interfaceName), paths, metadataFlags, options);
     io.out(metadataToYaml(conversion.getMetadata()).trimEnd());
   });
 
@@ -276,7 +274,6 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
   convertCommand.action(async (interfaceName: string, paths: string[], options: ConvertOptions) => {
     const chosen = registered(interfaceName);
     await checkOutputPath(options.output, options.overwrite ?? false);
-    await chosen.cls.prepare?.();
     const conversion = construct(chosen, paths, convertFlags, options as unknown as Record<string, unknown>);
     await convert(conversion, options, io);
   });

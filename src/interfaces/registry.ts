@@ -6,8 +6,10 @@ import type { TObject } from "@sinclair/typebox";
 import type { Conversion } from "../conversion/conversion.js";
 import { AbfInterface, AxonIntracellularConverter, AxonIntracellularInterface } from "./abf/abfInterfaces.js";
 import { AudioInterface } from "./audio/audioInterface.js";
+import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
+import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
 import {
   CellExplorerLFPInterface,
   CellExplorerRecordingInterface,
@@ -23,6 +25,7 @@ import {
   IntanRecordingInterface,
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
+import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import {
   OpenEphysAnalogInterface,
@@ -43,6 +46,7 @@ import {
   ScanImageLegacyImagingInterface,
 } from "./scanimage/scanImageInterfaces.js";
 import { Spike2RecordingInterface } from "./spike2/spike2Interface.js";
+
 import { SpikeGLXConverterPipe } from "./spikeglx/converter.js";
 import { SpikeGLXNIDQInterface } from "./spikeglx/nidqInterface.js";
 import { SpikeGLXRecordingInterface } from "./spikeglx/recordingInterface.js";
@@ -63,11 +67,6 @@ export interface ConstructibleConversion {
    * `folder_path` + `stream_id` -> `filePath`); used by conversion specifications.
    */
   fromNeuroconvSourceData?(sourceData: Record<string, unknown>): Record<string, unknown>;
-  /**
-   * Loads what the constructor needs before it can run synchronously (e.g. the HDF5 reader for MATLAB v7.3
-   * files); the command line and batch runs await it before `new`.
-   */
-  prepare?(): Promise<void>;
 }
 
 /** A listed interface: its class and short aliases. */
@@ -121,6 +120,9 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: CellExplorerLFPInterface, aliases: ["cellexplorer-lfp"] },
   { cls: CellExplorerSortingInterface, aliases: ["cellexplorer-sorting"] },
   { cls: ExtractSegmentationInterface, aliases: ["extract"] },
+  { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
+  { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
+  { cls: CaimanSegmentationInterface, aliases: ["caiman"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

@@ -156,11 +156,8 @@ export interface StorageReader {
   };
   /** Whole dataset, or rows `[start, end)` of the first axis; scalars come back as a single value. */
   readDataset(path: string, rows?: readonly [number, number]): StoredValue;
-  /**
-   * A block of a dataset: `count[k]` elements from `offset[k]` on along every axis, row-major (e.g. a range
-   * of columns). Optional: engines without it are read by rows.
-   */
-  readBlock?(path: string, offset: readonly number[], count: readonly number[]): StoredValue;
+  /** The block of `count[axis]` elements from `start[axis]` on every axis (e.g. some columns of a matrix). */
+  readBlock(path: string, start: readonly number[], count: readonly number[]): StoredValue;
   softLinkTarget(path: string): string | undefined;
   close(): void;
 }

@@ -205,7 +205,6 @@ describe.skipIf(!HAVE)(
     });
 
     it("gives clear errors for a folder without a session, a missing binary and a wrong file", async () => {
-      await CellExplorerRecordingInterface.prepare();
       expect(() => new CellExplorerRecordingInterface({ folderPath: join(dir, "nowhere") })).toThrow(
         /does not exist/,
       );

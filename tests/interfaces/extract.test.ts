@@ -110,7 +110,6 @@ describe.skipIf(!HAVE)("EXTRACT outputs (current and older layout)", () => {
   });
 
   it("reads traces lazily and names the fault for a wrong struct or a level-5 file", async () => {
-    await ExtractSegmentationInterface.prepare();
     const path = testdata("extract/extract_public_output.mat");
     const rois = new ExtractSegmentationInterface({ filePath: path, samplingFrequency: 15 });
     expect([rois.numRois, rois.numFrames]).toEqual([20, 2000]);

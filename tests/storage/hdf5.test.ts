@@ -403,6 +403,13 @@ describe.each([hdf5Backend, h5wasmEngine])("$name engine", (engine) => {
         streamed.subarray(690 * COLS, 710 * COLS),
       );
       expect(r.readDataset("/acquisition/es/data", [5, 5])).toEqual(new Int16Array(0));
+      const columns = Array.from({ length: 30 }, (_, t) =>
+        Array.from(streamed.subarray((100 + t) * COLS + 1, (100 + t) * COLS + 3)),
+      ).flat();
+      expect(Array.from(r.readBlock("/acquisition/es/data", [100, 1], [30, 2]) as Int16Array)).toEqual(
+        columns,
+      );
+      expect(() => r.readBlock("/acquisition/es/data", [ROWS - 1, 0], [2, 1])).toThrow(/outside its shape/);
       expect(r.datasetInfo("/acquisition/es/ext")).toEqual({
         dtype: "float32",
         shape: [3, 3],

@@ -13,6 +13,7 @@ import {
   OnePhotonSeries,
   PlaneSegmentation,
   RoiResponseSeries,
+  type RoiRow,
   TwoPhotonSeries,
 } from "../../nwb/containers/ophys.js";
 import { PLACEHOLDER_DESCRIPTION } from "../metadata/nwbfile.js";
@@ -115,23 +116,69 @@ export interface Segmentation {
   /** Image size, (x, y) = (columns, rows) of the imaged frame. */
   readonly imageShape: readonly [number, number];
   /** Dense masks, one per ROI, (x, y) row-major; or, for large frames, {@link pixelMasks}. */
-  readonly imageMasks?: readonly Float32Array[];
+  readonly imageMasks?: readonly (Float32Array | Float64Array)[];
   readonly pixelMasks?: readonly PixelMask[];
   readonly roiIds: readonly (number | string)[];
-  /** Traces, (time, rois), keyed by kind: raw, neuropil, deconvolved, dff. */
+  /** Traces, (time, rois), keyed by kind: raw, neuropil, deconvolved, denoised, residual, dff. */
   readonly traces: Readonly<Record<string, ChunkSource>>;
   /** Whether each ROI was classified as a cell (written as Accepted and Rejected columns). */
   readonly accepted?: readonly boolean[];
   /** Summary images by name (mean, correlation, max, ...), each (x, y) row-major. */
-  readonly images?: Readonly<Record<string, Float32Array>>;
+  readonly images?: Readonly<Record<string, Float32Array | Float64Array>>;
+  /**
+   * Background components (CaImAn's `b` and `f`): their dense masks, (x, y) row-major, and traces
+   * (time, components); written as a second PlaneSegmentation and its "Background" traces.
+   */
+  readonly background?: {
+    readonly imageMasks: readonly (Float32Array | Float64Array)[];
+    readonly traces: ChunkSource;
+  };
 }
 
-const TRACE_NAMES: Record<string, string> = {
-  raw: "RoiResponseSeries",
-  neuropil: "Neuropil",
-  deconvolved: "Deconvolved",
-  dff: "DfOverF",
+/** Series name and description of each kind of trace. */
+const TRACES: Record<string, readonly [string, string]> = {
+  raw: ["RoiResponseSeries", "fluorescence"],
+  neuropil: ["Neuropil", "neuropil fluorescence"],
+  deconvolved: ["Deconvolved", "deconvolved activity (inferred spiking)"],
+  denoised: ["Denoised", "denoised (model-fitted) fluorescence"],
+  residual: [
+    "Residuals",
+    "residual fluorescence (data minus the fitted model; denoised + residual is the noisy trace)",
+  ],
+  background: ["Background", "background fluorescence"],
+  dff: ["DfOverF", "dF/F"],
 };
+
+/** Rows of the masks: pixel masks (x, y, weight) or dense (x, y) images. */
+function maskRows(
+  count: number,
+  shape: readonly [number, number],
+  pixelMasks: readonly PixelMask[] | undefined,
+  imageMasks: readonly (Float32Array | Float64Array)[] | undefined,
+): RoiRow[] {
+  const [width, height] = shape;
+  return Array.from({ length: count }, (_, i) => {
+    const pixels = pixelMasks?.[i];
+    if (pixels) {
+      return {
+        pixel_mask: Array.from(pixels.x, (x, p) => ({ x, y: pixels.y[p]!, weight: pixels.weight[p]! })),
+      };
+    }
+    const dense = imageMasks?.[i];
+    if (!dense) throw new RangeError(`ROI ${i} has neither a pixel mask nor an image mask`);
+    return {
+      image_mask: Array.from({ length: width }, (_, x) =>
+        Array.from(dense.subarray(x * height, (x + 1) * height)),
+      ),
+    };
+  });
+}
+
+/** The child of `module` named `name`, created by `create` when it is not there yet. */
+function childOf<T extends GroupNode>(module: GroupNode, name: string, create: () => T): GroupNode {
+  const existing = module.get(name);
+  return existing instanceof GroupNode ? existing : module.add(create());
+}
 
 /** Adds a PlaneSegmentation (in processing/ophys/ImageSegmentation) and its traces (Fluorescence, DfOverF). */
 export function addSegmentationToNwbfile(
@@ -151,11 +198,12 @@ export function addSegmentationToNwbfile(
     ? ophys.ImageSegmentation?.plane_segmentations.find((p) => p.name === `PlaneSegmentation${suffix}`)
     : ophys.ImageSegmentation?.plane_segmentations[0];
   const planeName = planeEntry?.imaging_plane ?? ophys.ImagingPlane?.[0]?.name ?? "ImagingPlane";
+  const imagingPlane = ensureImagingPlane(nwbfile, metadata, planeName);
   const module = nwbfile.createProcessingModule("ophys", "processed optical physiology data");
   const rois = new PlaneSegmentation({
     name: planeEntry?.name ?? `PlaneSegmentation${suffix}`,
     description: planeEntry?.description ?? PLACEHOLDER_DESCRIPTION,
-    imaging_plane: ensureImagingPlane(nwbfile, metadata, planeName),
+    imaging_plane: imagingPlane,
   });
   rois.addColumn({ name: "roi_name", description: "identifier of the ROI in the source", dtype: "utf8" });
   const [width, height] = segmentation.imageShape;
@@ -172,20 +220,15 @@ export function addSegmentationToNwbfile(
       dtype: "uint8",
     });
   }
+  const masks = maskRows(
+    segmentation.roiIds.length,
+    segmentation.imageShape,
+    segmentation.pixelMasks,
+    segmentation.imageMasks,
+  );
   segmentation.roiIds.forEach((id, i) => {
-    const pixels = segmentation.pixelMasks?.[i];
-    const dense = segmentation.imageMasks?.[i];
-    const mask = pixels
-      ? {
-          pixel_mask: Array.from(pixels.x, (x, p) => ({ x, y: pixels.y[p]!, weight: pixels.weight[p]! })),
-        }
-      : {
-          image_mask: Array.from({ length: width }, (_, x) =>
-            Array.from(dense!.subarray(x * height, (x + 1) * height)),
-          ),
-        };
     rois.addRoi({
-      ...mask,
+      ...masks[i],
       roi_name: String(id),
       ...(accepted && { Accepted: accepted[i] ? 1 : 0, Rejected: accepted[i] ? 0 : 1 }),
     });
@@ -207,27 +250,40 @@ export function addSegmentationToNwbfile(
     );
   }
   const segmentationName = ophys.ImageSegmentation?.name ?? "ImageSegmentation";
-  let container = module.get(segmentationName);
-  if (!(container instanceof GroupNode)) container = module.add(new ImageSegmentation([], segmentationName));
-  (container as GroupNode).add(rois);
-  const region = rois.createRoiTableRegion([...segmentation.roiIds.keys()], "all ROIs");
+  const container = childOf(module, segmentationName, () => new ImageSegmentation([], segmentationName));
+  container.add(rois);
   const stub = options.stubTest ? STUB_FRAMES : undefined;
   const timing = stub ? truncateTiming(options.timing, stub) : options.timing;
-  const fluorescence: RoiResponseSeries[] = [];
-  const dff: RoiResponseSeries[] = [];
-  for (const [kind, source] of Object.entries(segmentation.traces)) {
-    const name = `${TRACE_NAMES[kind] ?? kind}${suffix}`;
+  const addTraces = (kind: string, source: ChunkSource, table: PlaneSegmentation) => {
+    const [name, what] = TRACES[kind] ?? [kind, kind];
     const series = new RoiResponseSeries({
-      name,
-      description: `${kind} traces of ${rois.name}`,
+      name: `${name}${suffix}`,
+      description: `${what} of the ROIs of ${table.name}`,
       data: stub ? firstRows(source, stub) : source,
-      rois: region,
+      rois: table.createRoiTableRegion([...Array(table.length).keys()], `all ROIs of ${table.name}`),
       unit: "n.a.",
       ...seriesTiming(timing),
     });
-    (kind === "dff" ? dff : fluorescence).push(series);
+    const type = kind === "dff" ? "DfOverF" : "Fluorescence";
+    childOf(module, type, () => new Fluorescence([], { neurodataType: type })).add(series);
+  };
+  for (const [kind, source] of Object.entries(segmentation.traces)) addTraces(kind, source, rois);
+  const background = segmentation.background;
+  if (background) {
+    const table = new PlaneSegmentation({
+      name: `BackgroundPlaneSegmentation${suffix}`,
+      description: `background components of ${rois.name}`,
+      imaging_plane: imagingPlane,
+    });
+    const rows = maskRows(
+      background.imageMasks.length,
+      segmentation.imageShape,
+      undefined,
+      background.imageMasks,
+    );
+    for (const row of rows) table.addRoi(row);
+    container.add(table);
+    addTraces("background", background.traces, table);
   }
-  if (fluorescence.length > 0) module.add(new Fluorescence(fluorescence));
-  if (dff.length > 0) module.add(new Fluorescence(dff, { neurodataType: "DfOverF" }));
   return rois;
 }

@@ -30,6 +30,11 @@ export abstract class BaseSegmentationInterface<
     return "";
   }
 
+  /** The frame rate stated in the metadata's ImagingPlane (undefined while the source is not read yet). */
+  protected get imagingRate(): number | undefined {
+    return this.segmentation.samplingRate;
+  }
+
   get numRois(): number {
     return this.segmentation.roiIds.length;
   }
@@ -45,6 +50,7 @@ export abstract class BaseSegmentationInterface<
   override getMetadata(): Metadata {
     const metadata = super.getMetadata();
     const suffix = this.nameSuffix;
+    const rate = this.imagingRate;
     return {
       ...metadata,
       Ophys: {
@@ -57,7 +63,7 @@ export abstract class BaseSegmentationInterface<
             excitation_lambda: Number.NaN,
             indicator: "unknown",
             location: "unknown",
-            imaging_rate: this.segmentation.samplingRate,
+            ...(rate !== undefined && { imaging_rate: rate }),
             optical_channel: [
               {
                 name: "OpticalChannel",

@@ -68,7 +68,6 @@ function hdf5View(mat: MatFile): Hdf5MatFile {
  *
  * @example
  * ```ts
- * await loadMatlabReader();
  * const result = readExtractOutput("extract_output.mat");
  * console.log(result.numCells, result.numFrames, Object.keys(result.images));
  * ```

@@ -81,8 +81,6 @@ export class Hdf5MatFile {
       readRows(start: number, end: number): TypedArray {
         const offset = hdf5Shape.map((_, axis) => (axis === last ? start : 0));
         const count = hdf5Shape.map((extent, axis) => (axis === last ? end - start : extent));
-        if (!reader.readBlock)
-          throw new SourceDataError(file, "this HDF5 reader cannot read blocks of columns");
         const block = reader.readBlock(path, offset, count);
         if (!isTypedArray(block))
           throw new SourceDataError(file, `'${field}': numeric data could not be read`);

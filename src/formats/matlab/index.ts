@@ -1,6 +1,6 @@
 export { Hdf5MatFile } from "./hdf5.js";
 export { Level5File } from "./level5.js";
-export { loadMatlabReader, type MatFile, openMatFile, openMatFileSync } from "./matFile.js";
+export { type MatFile, openMatFile, openMatFileSync } from "./matFile.js";
 export {
   isMatStruct,
   MatArray,

@@ -1,8 +1,9 @@
 /**
  * Opening a MATLAB `.mat` file of any version this package reads: level 5 (v5/v6/v7) or v7.3 (HDF5).
  */
-import { MissingDependencyError, SourceDataError } from "../../errors.js";
-import { loadHdf5Reader, openWithH5wasmSync } from "../../storage/hdf5/index.js";
+import { SourceDataError } from "../../errors.js";
+import { hdf5Backend } from "../../storage/hdf5/index.js";
+import { openHdf5Sync } from "../../storage/hdf5/syncReader.js";
 import type { StorageReader } from "../../storage/types.js";
 import { readFullySync, withOpenFile } from "../binary.js";
 import { Hdf5MatFile } from "./hdf5.js";
@@ -53,27 +54,14 @@ function isHdf5(header: Uint8Array): boolean {
  * ```
  */
 export async function openMatFile(path: string): Promise<MatFile> {
-  if (isHdf5(readHeader(path))) await loadMatlabReader();
-  return openMatFileSync(path);
+  const header = readHeader(path);
+  if (!isHdf5(header)) return level5File(path, header);
+  return hdf5File(path, () => hdf5Backend.open(path)) as Promise<MatFile>;
 }
 
 /**
- * Loads what reading v7.3 files needs (the HDF5 reader), so that {@link openMatFileSync} can open them;
- * level-5 files need nothing.
- *
- * @example
- * ```ts
- * await loadMatlabReader();
- * const mat = openMatFileSync("session.mat");
- * ```
- */
-export function loadMatlabReader(): Promise<void> {
-  return loadHdf5Reader();
-}
-
-/**
- * {@link openMatFile} for synchronous callers (interface constructors): level-5 files always; v7.3 files
- * once {@link loadMatlabReader} has been awaited (otherwise a MissingDependencyError says so).
+ * {@link openMatFile} for synchronous callers (interface constructors): v7.3 files are read through the
+ * synchronous HDF5 reader (a worker thread), level-5 files directly.
  *
  * @example
  * ```ts
@@ -82,24 +70,20 @@ export function loadMatlabReader(): Promise<void> {
  */
 export function openMatFileSync(path: string): MatFile {
   const header = readHeader(path);
-  if (isHdf5(header)) {
-    let reader: StorageReader | undefined;
-    try {
-      reader = openWithH5wasmSync(path);
-    } catch (error) {
-      throw new SourceDataError(
-        path,
-        `cannot read this MATLAB v7.3 (HDF5) file: ${(error as Error).message}`,
-      );
-    }
-    if (!reader) {
-      throw new MissingDependencyError(
-        "the HDF5 reader",
-        `${path} is a MATLAB v7.3 (HDF5) file; await loadMatlabReader() (or the interface's static prepare()) before reading it synchronously`,
-      );
-    }
+  if (!isHdf5(header)) return level5File(path, header);
+  return hdf5File(path, () => openHdf5Sync(path)) as MatFile;
+}
+
+/** Wraps the HDF5 reader `open` gives (synchronously or as a promise) as a MatFile. */
+function hdf5File(
+  path: string,
+  open: () => StorageReader | Promise<StorageReader>,
+): MatFile | Promise<MatFile> {
+  const fail = (error: unknown): never => {
+    throw new SourceDataError(path, `cannot read this MATLAB v7.3 (HDF5) file: ${(error as Error).message}`);
+  };
+  const wrap = (reader: StorageReader): MatFile => {
     const hdf5 = new Hdf5MatFile(path, reader);
-    const opened = reader;
     return {
       path,
       version: "7.3",
@@ -108,9 +92,19 @@ export function openMatFileSync(path: string): MatFile {
       },
       read: (name) => hdf5.read(name),
       hdf5,
-      close: () => opened.close(),
+      close: () => reader.close(),
     };
+  };
+  let opened: StorageReader | Promise<StorageReader>;
+  try {
+    opened = open();
+  } catch (error) {
+    return fail(error);
   }
+  return opened instanceof Promise ? opened.then(wrap, fail) : wrap(opened);
+}
+
+function level5File(path: string, header: Uint8Array): MatFile {
   const order = level5ByteOrder(header);
   const text = new TextDecoder("latin1").decode(header.subarray(0, 116));
   if (!order || !text.startsWith("MATLAB")) {

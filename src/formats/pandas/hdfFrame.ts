@@ -7,7 +7,7 @@
  */
 import { SourceDataError } from "../../errors.js";
 import type { StorageReader, StoredValue } from "../../storage/types.js";
-import { PickleTuple, type PickleValue, unpickle } from "./pickle.js";
+import { type PickleValue, unpickle } from "../pickle.js";
 
 export interface PandasFrame {
   /** Label of every column: one string per column level (e.g. scorer, bodyparts, coords). */
@@ -20,9 +20,19 @@ export interface PandasFrame {
   readonly values: Float64Array;
 }
 
+/** A column label: a tuple (one item per level; labels are never lists, which Python cannot hash) or one value. */
 function labelOf(value: PickleValue): string[] {
-  const items = value instanceof PickleTuple ? value.items : [value];
-  return items.map((item) => String(item));
+  return (Array.isArray(value) ? value : [value]).map((item) => String(item));
+}
+
+/** PyTables stores protocol-0 pickles as text attributes; the unpickler reads their bytes. */
+function pickleBytes(value: StoredValue | undefined): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  const decoded = text(value);
+  // text our HDF5 reader decoded as UTF-8 goes back to those bytes; otherwise each char is one Latin-1 byte
+  return [...decoded].some((c) => c.charCodeAt(0) > 0xff)
+    ? new TextEncoder().encode(decoded)
+    : Uint8Array.from(decoded, (c) => c.charCodeAt(0));
 }
 
 function text(value: StoredValue | undefined): string {
@@ -35,13 +45,14 @@ function tableFrame(reader: StorageReader, path: string, group: string): PandasF
   const attribute = (name: string, on = group) => {
     const value = reader.getAttribute(on, name);
     if (value === undefined) throw new SourceDataError(path, `${on}: attribute '${name}' is missing`);
-    return unpickle(text(value));
+    return unpickle(pickleBytes(value), `${path}: ${on}/${name}`);
   };
   const axes = attribute("non_index_axes") as PickleValue[];
-  const columnAxis = axes.find((axis) => axis instanceof PickleTuple && axis.items[0] === 1) as PickleTuple;
-  const columns = (columnAxis.items[1] as PickleValue[]).map(labelOf);
-  const info = attribute("info") as Map<string | number, PickleValue>;
-  const names = ((info.get(1) as Map<string, PickleValue> | undefined)?.get("names") as PickleValue[]) ?? [];
+  const columnAxis = axes.find((axis) => Array.isArray(axis) && axis[0] === 1) as PickleValue[] | undefined;
+  if (!columnAxis) throw new SourceDataError(path, `${group}: 'non_index_axes' names no column axis`);
+  const columns = (columnAxis[1] as PickleValue[]).map(labelOf);
+  const info = attribute("info") as Record<string, Record<string, PickleValue> | undefined>;
+  const names = (info["1"]?.names as PickleValue[] | undefined) ?? [];
   const key = (label: readonly string[]) => label.join("\u0000");
   const position = new Map(columns.map((label, i) => [key(label), i]));
   const blocks = (attribute("values_cols") as string[]).map((name) => ({

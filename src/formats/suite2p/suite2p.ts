@@ -10,7 +10,8 @@ import { join } from "node:path";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { readNpy, readNpyHeader } from "../npy/npy.js";
-import { type PickledArray, type PickleValue, readPickledNpy } from "../npy/pickle.js";
+import { readPickledNpy } from "../npy/pickledNpy.js";
+import type { PickledArray, PickleValue } from "../pickle.js";
 
 export interface Suite2pRoi {
   /** Pixel columns (x), rows (y) and weights (`lam`). */

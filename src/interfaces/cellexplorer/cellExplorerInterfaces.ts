@@ -23,7 +23,6 @@ import {
   readCellExplorerUnits,
 } from "../../formats/cellexplorer/index.js";
 import { InterleavedFile } from "../../formats/interleaved.js";
-import { loadMatlabReader } from "../../formats/matlab/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
 /** Latin names the NWB Inspector expects, for the common names CellExplorer sessions use. */
@@ -113,7 +112,6 @@ function sessionRecording(session: CellExplorerSession, path: string, rate: numb
  *
  * @example
  * ```ts
- * await CellExplorerRecordingInterface.prepare();      // loads the HDF5 reader for v7.3 session files
  * const rec = new CellExplorerRecordingInterface({ folderPath: "Peter_MS22_180629_110319_concat" });
  * await rec.runConversion({ nwbfilePath: "session.nwb" });
  * ```
@@ -124,11 +122,6 @@ export class CellExplorerRecordingInterface extends BaseRecordingInterface<CellE
   static override associatedSuffixes = [".dat", ".mat"];
   static override info = "Wideband .dat of a CellExplorer session folder, with its session.mat metadata.";
   static override sourceSchema: TObject = CellExplorerRecordingSourceSchema;
-
-  /** Loads the HDF5 reader that MATLAB v7.3 session files need; await it before constructing. */
-  static prepare(): Promise<void> {
-    return loadMatlabReader();
-  }
 
   readonly session: CellExplorerSession;
   protected readonly recording: Recording;
@@ -158,7 +151,6 @@ export class CellExplorerRecordingInterface extends BaseRecordingInterface<CellE
  *
  * @example
  * ```ts
- * await CellExplorerLFPInterface.prepare();
  * const lfp = new CellExplorerLFPInterface({ folderPath: "Peter_MS22_180629_110319_concat" });
  * ```
  */
@@ -207,7 +199,6 @@ export type CellExplorerSortingSource = Static<typeof CellExplorerSortingSourceS
  *
  * @example
  * ```ts
- * await CellExplorerSortingInterface.prepare();
  * const units = new CellExplorerSortingInterface({ filePath: "session/session.spikes.cellinfo.mat" });
  * ```
  */
@@ -218,11 +209,6 @@ export class CellExplorerSortingInterface extends BaseSortingInterface<CellExplo
   static override info =
     "Units and cell metrics of a CellExplorer spikes.cellinfo.mat / cell_metrics.cellinfo.mat.";
   static override sourceSchema: TObject = CellExplorerSortingSourceSchema;
-
-  /** Loads the HDF5 reader that MATLAB v7.3 files need; await it before constructing. */
-  static prepare(): Promise<void> {
-    return loadMatlabReader();
-  }
 
   readonly cellExplorerUnits: CellExplorerUnits;
   readonly session: CellExplorerSession | undefined;

@@ -7,7 +7,6 @@ import type { Metadata } from "../../conversion/metadata/schema.js";
 import type { Segmentation } from "../../conversion/ophys/ophys.js";
 import { BaseSegmentationInterface } from "../../conversion/ophys/segmentationInterface.js";
 import { type ExtractOutput, readExtractOutput } from "../../formats/extract/index.js";
-import { loadMatlabReader } from "../../formats/matlab/index.js";
 
 /** The source arguments of the interface, as a JSON schema (the TypeScript type below is derived from it). */
 export const ExtractSegmentationSourceSchema = Type.Object(
@@ -37,7 +36,6 @@ export type ExtractSegmentationSource = Static<typeof ExtractSegmentationSourceS
  *
  * @example
  * ```ts
- * await ExtractSegmentationInterface.prepare();   // loads the HDF5 reader
  * const rois = new ExtractSegmentationInterface({ filePath: "extract_output.mat", samplingFrequency: 15 });
  * await rois.runConversion({ nwbfilePath: "rois.nwb", metadata });
  * ```
@@ -48,11 +46,6 @@ export class ExtractSegmentationInterface extends BaseSegmentationInterface<Extr
   static override associatedSuffixes = [".mat"];
   static override info = "Cells, traces and summary images of an EXTRACT output .mat file (v7.3).";
   static override sourceSchema: TObject = ExtractSegmentationSourceSchema;
-
-  /** Loads the HDF5 reader that MATLAB v7.3 files need; await it before constructing. */
-  static prepare(): Promise<void> {
-    return loadMatlabReader();
-  }
 
   readonly extract: ExtractOutput;
   protected readonly segmentation: Segmentation;

@@ -49,8 +49,6 @@ type WriteMetadata = Parameters<H5Module["create_dataset"]>[3];
 const H5S_UNLIMITED = 2n ** 64n - 1n;
 
 let modulePromise: Promise<H5Module> | undefined;
-/** The module once loaded, for synchronous opening ({@link openWithH5wasmSync}). */
-let loadedModule: H5Module | undefined;
 
 /**
  * Loads the h5wasm Node build on first use, so that importing this package does not instantiate a 4 MB
@@ -64,7 +62,6 @@ function loadH5wasm(): Promise<H5Module> {
     if (module.SIZEOF_OBJ_REF !== OBJECT_REFERENCE_SIZE) {
       throw new Error(`unexpected hobj_ref_t size ${module.SIZEOF_OBJ_REF} in h5wasm`);
     }
-    loadedModule = module;
     return module;
   })().catch((error: unknown) => {
     modulePromise = undefined;
@@ -482,40 +479,22 @@ class H5Reader extends OpenH5File implements StorageReader {
   }
 
   readDataset(path: string, rows?: readonly [number, number]): StoredValue {
-    if (rows === undefined) return this.readSelection(path, undefined);
+    if (rows === undefined) return this.readSelection(path);
     const shape = this.metadata(path).shape ?? [];
-    if (shape[0] === undefined) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
-    return this.readBlock(
+    if (shape.length === 0) throw new RangeError(`dataset "${path}" is scalar; it has no rows`);
+    return this.readSelection(
       path,
       [rows[0], ...shape.slice(1).map(() => 0)],
       [rows[1] - rows[0], ...shape.slice(1)],
     );
   }
 
-  readBlock(path: string, offset: readonly number[], count: readonly number[]): StoredValue {
-    const shape = this.metadata(path).shape ?? [];
-    const inside = (at: number, axis: number) =>
-      Number.isSafeInteger(at) &&
-      Number.isSafeInteger(count[axis]) &&
-      0 <= at &&
-      0 <= count[axis]! &&
-      at + count[axis]! <= shape[axis]!;
-    if (offset.length !== shape.length || count.length !== shape.length || !offset.every(inside)) {
-      throw new RangeError(
-        `dataset "${path}": block at [${offset.join(", ")}] of [${count.join(", ")}] outside its shape [${shape.join(", ")}]`,
-      );
-    }
-    return this.readSelection(path, {
-      offset: bigints(offset),
-      count: bigints(count),
-      stride: count.map(() => 1n),
-    });
+  readBlock(path: string, start: readonly number[], count: readonly number[]): StoredValue {
+    return this.readSelection(path, start, count);
   }
 
-  private readSelection(
-    path: string,
-    selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | undefined,
-  ): StoredValue {
+  /** The whole dataset, or the block of `count` elements per axis from `start` (one hyperslab). */
+  private readSelection(path: string, start?: readonly number[], counts?: readonly number[]): StoredValue {
     const metadata = this.metadata(path);
     const module = this.live();
     const shape = metadata.shape;
@@ -525,7 +504,26 @@ class H5Reader extends OpenH5File implements StorageReader {
         `dataset "${path}" in ${this.file}: HDF5 datatype class ${metadata.type} is not supported`,
       );
     }
-    const count = selection ? elementCount(selection.count.map(Number)) : metadata.total_size;
+    let selection: { count: bigint[]; offset: bigint[]; stride: bigint[] } | null = null;
+    let count = metadata.total_size;
+    if (start !== undefined && counts !== undefined) {
+      const inside = (axis: number) => {
+        const [from, n, extent] = [start[axis]!, counts[axis]!, shape[axis]!];
+        return (
+          Number.isSafeInteger(from) && Number.isSafeInteger(n) && 0 <= from && 0 <= n && from + n <= extent
+        );
+      };
+      if (
+        start.length !== shape.length ||
+        counts.length !== shape.length ||
+        !shape.every((_, a) => inside(a))
+      ) {
+        const block = start.map((from, a) => `[${from}, ${from + (counts[a] ?? 0)})`).join(" × ");
+        throw new RangeError(`dataset "${path}": block ${block} outside its shape (${shape.join(", ")})`);
+      }
+      count = elementCount(counts);
+      selection = { count: bigints(counts), offset: bigints(start), stride: counts.map(() => 1n) };
+    }
     // Nothing to read: skip HDF5, whose hyperslab selection rejects zero-sized counts.
     if (count === 0) return unpackFromHeap(module, metadata, 0, 0, this.decodeReference) as StoredValue;
     const ptr = mallocOrThrow(module, count * metadata.size);
@@ -572,26 +570,11 @@ function scalarOf(values: DecodedElements, metadata: Metadata): StoredValue {
   return values[0] as StoredValue;
 }
 
-/**
- * Loads the HDF5 reader (h5wasm) ahead of synchronous reads: code that must read an HDF5 file synchronously
- * (an interface constructor) awaits this first, then uses {@link openWithH5wasmSync}.
- */
-export async function loadHdf5Reader(): Promise<void> {
-  await loadH5wasm();
-}
-
 /** Opens an HDF5 file read-only through h5wasm. */
 export async function openWithH5wasm(filePath: string): Promise<StorageReader> {
-  await loadH5wasm();
-  return openWithH5wasmSync(filePath)!;
-}
-
-/** {@link openWithH5wasm} without waiting: undefined when the reader is not loaded yet ({@link loadHdf5Reader}). */
-export function openWithH5wasmSync(filePath: string): StorageReader | undefined {
   const file = resolve(filePath);
   if (!existsSync(file)) throw new Error(`cannot open HDF5 file ${file}: no such file`);
-  const module = loadedModule;
-  if (!module) return undefined;
+  const module = await loadH5wasm();
   const fileId = hdf5Call(file, "opening file", "/", () =>
     module.open(file, module.H5F_ACC_RDONLY, false, -1, -1),
   );

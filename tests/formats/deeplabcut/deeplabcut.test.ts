@@ -8,7 +8,6 @@ import {
   readDeepLabCutCsv,
   readDeepLabCutH5,
 } from "../../../src/formats/deeplabcut/index.js";
-import { unpickle } from "../../../src/formats/pandas/pickle.js";
 import { python } from "../../helpers/nwbcheck.js";
 import { pandasAvailable } from "../../helpers/python.js";
 import { hasTestdata, testdata } from "../../helpers/testdata.js";
@@ -57,18 +56,6 @@ function expectEqualsPandas(output: DeepLabCutOutput, truth: ReturnType<typeof p
     expect(ours).toEqual(truth.values.map((row) => row[c]));
   });
 }
-
-describe("protocol-0 pickles (PyTables attributes)", () => {
-  it("reads lists, tuples, dicts, memo references, longs and escapes", () => {
-    const value = unpickle(
-      "(lp0\n(L1L\n(lp1\n(Vsn\\u00f6ut\np2\nVx\np3\ntp4\na(g2\nVy\ntp5\naI01\nF0.5\ntp6\na.",
-    );
-    expect(JSON.stringify(value)).toBe(
-      JSON.stringify([{ items: [1, [{ items: ["snöut", "x"] }, { items: ["snöut", "y"] }], true, 0.5] }]),
-    );
-    expect(() => unpickle("\x80\x02]q\x00.")).toThrow(/protocol-0/);
-  });
-});
 
 describe.skipIf(!HAVE)("DeepLabCut output against pandas", () => {
   it("reads the real .h5 prediction (pandas table layout) as pandas does", async () => {

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   isMatStruct,
-  loadMatlabReader,
   MatArray,
   type MatStruct,
   openMatFile,
@@ -146,7 +145,6 @@ describe("MATLAB reader on made-up input", () => {
     expect(times[0]).toBeInstanceOf(MatArray);
     expect(caught(() => mat.read("nothing"))).toBeUndefined();
     expect(mat.read("nothing")).toBeUndefined();
-    await loadMatlabReader();
     const v73 = openMatFileSync(testdata(V73[3]!));
     expect(((v73.read("spikes") as MatStruct).times as readonly MatArray[])[2]!.data).toEqual(times[2]!.data);
     v73.close();
