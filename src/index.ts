@@ -140,6 +140,16 @@ export {
   warnFallbacks,
   withWarningHandler,
 } from "./conversion/warnings.js";
+/** The CellExplorer readers: session metadata and units (with cell metrics) of a session folder. */
+export {
+  type CellExplorerChannel,
+  type CellExplorerSession,
+  type CellExplorerUnit,
+  type CellExplorerUnits,
+  findSessionFile,
+  readCellExplorerSession,
+  readCellExplorerUnits,
+} from "./formats/cellexplorer/index.js";
 // Pose estimation and audio readers
 export {
   type DeepLabCutConfig,
@@ -150,6 +160,8 @@ export {
   readDeepLabCutH5,
   readDeepLabCutOutput,
 } from "./formats/deeplabcut/index.js";
+/** The EXTRACT output reader (both layouts). */
+export { type ExtractOutput, readExtractOutput } from "./formats/extract/index.js";
 // Behaviour rig readers (FicTrac, ...)
 export {
   FICTRAC_COLUMNS,
@@ -161,6 +173,26 @@ export {
   readFicTracConfig,
   readFicTracDat,
 } from "./formats/fictrac/index.js";
+// MATLAB .mat files (level 5 and v7.3), a shared reader for formats that store MATLAB files
+export {
+  Hdf5MatFile,
+  isMatStruct,
+  Level5File,
+  MatArray,
+  type MatFile,
+  type MatLocation,
+  type MatlabNumericClass,
+  MatSparse,
+  type MatStruct,
+  MatUnsupported,
+  type MatValue,
+  matNumber,
+  matNumbers,
+  matString,
+  openMatFile,
+  openMatFileSync,
+  rowMajor,
+} from "./formats/matlab/index.js";
 export { type MedPCSession, readMedPCFile } from "./formats/medpc/index.js";
 export {
   type NeuralynxVideoTracking,
@@ -241,6 +273,16 @@ export {
   type CaimanSegmentationSource,
   CaimanSegmentationSourceSchema,
 } from "./interfaces/caiman/caimanInterface.js";
+// CellExplorer (Buzsaki lab): session recordings and units
+export {
+  CellExplorerLFPInterface,
+  CellExplorerRecordingInterface,
+  type CellExplorerRecordingSource,
+  CellExplorerRecordingSourceSchema,
+  CellExplorerSortingInterface,
+  type CellExplorerSortingSource,
+  CellExplorerSortingSourceSchema,
+} from "./interfaces/cellexplorer/cellExplorerInterfaces.js";
 // DeepLabCut
 export {
   DeepLabCutInterface,
@@ -259,6 +301,12 @@ export {
   type EDFRecordingSource,
   EDFRecordingSourceSchema,
 } from "./interfaces/edf/edfInterface.js";
+// EXTRACT segmentation (MATLAB v7.3 output)
+export {
+  ExtractSegmentationInterface,
+  type ExtractSegmentationSource,
+  ExtractSegmentationSourceSchema,
+} from "./interfaces/extract/extractInterface.js";
 // FicTrac
 export {
   FicTracDataInterface,
@@ -280,6 +328,13 @@ export {
   type LightningPoseSource,
   LightningPoseSourceSchema,
 } from "./interfaces/lightningpose/lightningPoseInterface.js";
+// Med-PC
+export {
+  MedPCInterface,
+  type MedPCSource,
+  MedPCSourceSchema,
+  medPCEventTimes,
+} from "./interfaces/medpc/medPCInterface.js";
 // Minian
 export {
   MinianSegmentationInterface,
@@ -295,13 +350,6 @@ export {
   type MiniscopeImagingSource,
   MiniscopeImagingSourceSchema,
 } from "./interfaces/miniscope/miniscopeInterfaces.js";
-// Med-PC
-export {
-  MedPCInterface,
-  type MedPCSource,
-  MedPCSourceSchema,
-  medPCEventTimes,
-} from "./interfaces/medpc/medPCInterface.js";
 // Neuralynx
 export {
   NeuralynxRecordingInterface,
@@ -311,6 +359,12 @@ export {
   type NeuralynxSortingSource,
   NeuralynxSortingSourceSchema,
 } from "./interfaces/neuralynx/neuralynxInterfaces.js";
+// Neuralynx video tracker
+export {
+  NeuralynxNvtInterface,
+  type NeuralynxNvtSource,
+  NeuralynxNvtSourceSchema,
+} from "./interfaces/neuralynx/nvtInterface.js";
 // NeuroScope / Klusters
 export {
   NeuroScopeLFPInterface,
@@ -323,12 +377,6 @@ export {
   type NeuroScopeSortingSource,
   NeuroScopeSortingSourceSchema,
 } from "./interfaces/neuroscope/neuroscopeInterfaces.js";
-// Neuralynx video tracker
-export {
-  NeuralynxNvtInterface,
-  type NeuralynxNvtSource,
-  NeuralynxNvtSourceSchema,
-} from "./interfaces/neuralynx/nvtInterface.js";
 // Open Ephys
 export {
   OpenEphysAnalogInterface,

@@ -17,8 +17,14 @@ import { BiocamRecordingInterface } from "./biocam/biocamInterface.js";
 import { BlackrockRecordingInterface, BlackrockSortingInterface } from "./blackrock/blackrockInterfaces.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "./bruker/brukerInterfaces.js";
 import { CaimanSegmentationInterface } from "./caiman/caimanInterface.js";
+import {
+  CellExplorerLFPInterface,
+  CellExplorerRecordingInterface,
+  CellExplorerSortingInterface,
+} from "./cellexplorer/cellExplorerInterfaces.js";
 import { DeepLabCutInterface } from "./deeplabcut/deepLabCutInterface.js";
 import { EDFAnalogInterface, EDFConverter, EDFRecordingInterface } from "./edf/edfInterface.js";
+import { ExtractSegmentationInterface } from "./extract/extractInterface.js";
 import { FicTracDataInterface } from "./fictrac/ficTracInterface.js";
 import {
   IntanAnalogInterface,
@@ -28,9 +34,9 @@ import {
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
 import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
+import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { MinianSegmentationInterface } from "./minian/minianInterface.js";
 import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
-import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { NeuralynxRecordingInterface, NeuralynxSortingInterface } from "./neuralynx/neuralynxInterfaces.js";
 import { NeuralynxNvtInterface } from "./neuralynx/nvtInterface.js";
 import {
@@ -140,6 +146,10 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: NeuralynxNvtInterface, aliases: ["neuralynx-nvt", "nvt"] },
   { cls: MedPCInterface, aliases: ["medpc", "med-pc"] },
   { cls: SLEAPInterface, aliases: ["sleap"] },
+  { cls: CellExplorerRecordingInterface, aliases: ["cellexplorer"] },
+  { cls: CellExplorerLFPInterface, aliases: ["cellexplorer-lfp"] },
+  { cls: CellExplorerSortingInterface, aliases: ["cellexplorer-sorting"] },
+  { cls: ExtractSegmentationInterface, aliases: ["extract"] },
   { cls: BiocamRecordingInterface, aliases: ["biocam", "3brain"] },
   { cls: MaxOneRecordingInterface, aliases: ["maxwell", "maxone", "maxtwo"] },
   { cls: AlphaOmegaRecordingInterface, aliases: ["alphaomega"] },

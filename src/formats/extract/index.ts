@@ -1,0 +1,1 @@
+export { type ExtractOutput, readExtractOutput } from "./extract.js";
