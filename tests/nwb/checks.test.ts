@@ -213,9 +213,11 @@ describe("DynamicTable", () => {
       expect(table.length).toBe(rows);
       return performance.now() - started;
     };
+    // the fastest of a few runs: other processes on a busy machine only ever add time
+    const fastest = (rows: number) => Math.min(time(rows), time(rows), time(rows));
     time(10_000); // warm up
-    const small = time(10_000);
-    const large = time(100_000);
+    const small = fastest(10_000);
+    const large = fastest(100_000);
     // linear: 10x the rows costs about 10x; quadratic appends would cost about 100x
     expect(large / Math.max(small, 0.5)).toBeLessThan(40);
   });
