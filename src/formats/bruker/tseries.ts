@@ -7,7 +7,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { SourceDataError } from "../../errors.js";
-import { childrenNamed, readXmlFile, type XmlElement } from "../openephys/xml.js";
+import { childrenNamed, readXmlFile, type XmlElement } from "../xml.js";
 
 /** Where one channel of one frame is. */
 export interface BrukerFrameFile {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import type { NumericDtype } from "../../data/dtype.js";
 import { SourceDataError } from "../../errors.js";
-import { childNamed, childrenNamed, readXmlFile, type XmlElement } from "../openephys/xml.js";
+import { childNamed, childrenNamed, readXmlFile, type XmlElement } from "../xml.js";
 
 /** One anatomical group (shank): its channels (0-based, in the file's order) and which are skipped. */
 export interface NeuroScopeChannelGroup {

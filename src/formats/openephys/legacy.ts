@@ -38,6 +38,7 @@ import {
   readFully,
   readFullySync,
 } from "../binary.js";
+import { childrenNamed, descendantsNamed, readXmlFile } from "../xml.js";
 import { countingSource, type OpenEphysStreamCommon, type OpenOpenEphysStreamOptions } from "./binary.js";
 import { makeChannel } from "./channels.js";
 import { type OpenEphysTtlEvents, splitByLine } from "./events.js";
@@ -56,7 +57,6 @@ import {
 } from "./legacyHeader.js";
 import { selectStream } from "./select.js";
 import { parseOpenEphysDate, readOpenEphysSettings, settingsPathFor } from "./settings.js";
-import { childrenNamed, descendantsNamed, readXmlFile } from "./xml.js";
 
 /** Samples per continuous record. */
 export const LEGACY_SAMPLES_PER_RECORD = 1024;

@@ -13,7 +13,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { childNamed, childrenNamed, descendantsNamed, readXmlFile, type XmlElement } from "./xml.js";
+import { childNamed, childrenNamed, descendantsNamed, readXmlFile, type XmlElement } from "../xml.js";
 
 /** What `settings.xml` says that a conversion can use. */
 export interface OpenEphysSettings {

@@ -17,7 +17,7 @@ import { SourceDataError } from "../../errors.js";
 import { LITTLE_ENDIAN_HOST, readBytesSync, readFullySync, withOpenFile } from "../binary.js";
 import { BitEdgeTracker } from "../edges.js";
 import { InterleavedFile } from "../interleaved.js";
-import { parseXml, type XmlElement } from "../openephys/xml.js";
+import { parseXml, type XmlElement } from "../xml.js";
 
 const SYNC_BYTE = 0x55;
 const END_TAG = "</Configuration>";

@@ -7,7 +7,7 @@ import {
   parseOpenEphysDate,
 } from "../../../src/formats/openephys/index.js";
 import { parseContinuousName, parseEventsName } from "../../../src/formats/openephys/legacyFiles.js";
-import { parseXml } from "../../../src/formats/openephys/xml.js";
+import { parseXml } from "../../../src/formats/xml.js";
 import { caught } from "../../helpers/nwbcheck.js";
 
 describe("channel kinds and units", () => {

@@ -1,11 +1,11 @@
 /**
- * A small non-validating XML reader for the files Open Ephys writes (`settings.xml`,
- * `Continuous_Data.openephys`, `structure.openephys`): elements, attributes and text. No DTDs, no
- * namespaces; comments, processing instructions and CDATA are understood. JUCE, which writes these files,
- * escapes the five predefined entities and numeric references, which are decoded.
+ * A small non-validating XML reader shared by the format readers (Open Ephys `settings.xml`, Bruker
+ * PrairieView, NeuroScope `.xml`, the SpikeGadgets `.rec` header): elements, attributes and text. No DTDs,
+ * no namespaces; comments, processing instructions and CDATA are understood; the five predefined entities
+ * and numeric references are decoded.
  */
 import { readFileSync } from "node:fs";
-import { SourceDataError } from "../../errors.js";
+import { SourceDataError } from "../errors.js";
 
 /** One element: its tag, attributes in document order, children and the text directly inside it. */
 export interface XmlElement {
