@@ -22,6 +22,7 @@ import { mergeMetadata } from "../conversion/metadata/merge.js";
 import type { Metadata } from "../conversion/metadata/schema.js";
 import { attachTimeZone } from "../conversion/metadata/timezone.js";
 import { withWarningHandler } from "../conversion/warnings.js";
+import { MetadataValidationError, SourceArgumentsError } from "../errors.js";
 import {
   findInterface,
   INTERFACES,
@@ -75,9 +76,13 @@ function construct(
   const isList = argument !== undefined && entry.cls.getSourceSchema().properties[argument]?.type === "array";
   if (argument && paths.length > 0) sourceData[argument] = isList ? [...paths] : paths[0];
   if (paths.length > (isList ? Number.POSITIVE_INFINITY : argument ? 1 : 0)) {
-    throw new InvalidArgumentError(
-      `${entry.cls.name} takes ${argument ? "one path" : "no path"}; got ${paths.length}: ${paths.join(" ")}`,
-    );
+    throw new SourceArgumentsError(entry.cls.name, [
+      {
+        path: argument ?? "paths",
+        value: paths,
+        message: `takes ${argument ? "one path" : "no path"}; got ${paths.length}: ${paths.join(" ")}`,
+      },
+    ]);
   }
   return new entry.cls(sourceData as never);
 }
@@ -123,9 +128,13 @@ async function resolveMetadata(conversion: Conversion, options: ConvertOptions):
   if (options.timezone) {
     const start = metadata.NWBFile.session_start_time;
     if (start === undefined) {
-      throw new InvalidArgumentError(
-        "--timezone: the source records no session start time; give one with --session-start-time",
-      );
+      throw new MetadataValidationError([
+        {
+          path: "NWBFile.session_start_time",
+          value: undefined,
+          message: "--timezone: the source records no session start time; give one with --session-start-time",
+        },
+      ]);
     }
     metadata.NWBFile.session_start_time = attachTimeZone(start, options.timezone);
   }

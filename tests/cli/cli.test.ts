@@ -367,6 +367,19 @@ describe.skipIf(!HAVE)("neuroconv command line on real files", () => {
     expect(unknownFlag.err).toEqual(["error: unknown option '--stream-name'"]);
   });
 
+  it("prints the errors its own checks raise (not only the parser's)", async () => {
+    const noStart = await run(["convert", "phy", PHY, "-o", output(), "--timezone", "UTC"]);
+    expect(noStart.code).toBe(1);
+    expect(noStart.err).toEqual([
+      "error: invalid metadata: --timezone: the source records no session start time; give one with --session-start-time",
+    ]);
+    const twoPaths = await run(["convert", "phy", PHY, PHY, "-o", output()]);
+    expect(twoPaths.code).toBe(1);
+    expect(twoPaths.err.join("\n")).toContain(
+      `PhySortingInterface: invalid source arguments:\n  - takes one path; got 2`,
+    );
+  });
+
   it("prints the stack trace only with --verbose", async () => {
     const { io, err } = capture();
     expect(await runCli(["--verbose", "convert", "nope", "x", "-o", output()], io)).toBe(1);
