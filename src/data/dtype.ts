@@ -132,19 +132,21 @@ export function toTypedArray(values: ArrayLike<unknown>, dtype: NumericDtype): T
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     const n = typeof v === "boolean" ? Number(v) : v;
-    target[i] = big ? BigInt(n as number | bigint) : Number(n);
+    target[i] = big ? BigInt(typeof n === "number" ? Math.trunc(n) : (n as bigint)) : Number(n);
   }
   return out;
 }
 
 /**
  * The dtype in which plain JS numbers are stored when a schema asks for at least `minimum`. NWB dtypes are
- * minimums (hdmf's rule: `float32` means float32 or wider); a JS number is a float64, so a float32 minimum
- * becomes float64 and the value keeps every digit, as pynwb stores Python floats. Integer minimums and
- * compound dtypes (which hdmf writes exactly as specified) are kept.
+ * minimums (hdmf's rule: `float32` means float32 or wider). A JS number is 64 bits wide, as a Python int or
+ * float is, and hdmf keeps the wider of the given and the specified dtype in the specified kind: so any
+ * numeric minimum becomes the 64-bit dtype of its kind (float32 -> float64, int32 -> int64, uint8 -> uint64)
+ * and values keep every digit, as in pynwb. Compound dtypes (which hdmf writes as specified) and bool are kept.
  */
-export function dtypeForJsNumbers<D extends Dtype>(minimum: D): D | "float64" {
-  return minimum === "float32" ? "float64" : minimum;
+export function dtypeForJsNumbers<D extends Dtype>(minimum: D): D | "float64" | "int64" | "uint64" {
+  if (typeof minimum !== "string" || !isNumericDtype(minimum)) return minimum;
+  return minimum.startsWith("float") ? "float64" : minimum.startsWith("uint") ? "uint64" : "int64";
 }
 
 /** Whether `actual` holds every value of `minimum`: same kind (int, uint, float) and at least as wide. */

@@ -55,9 +55,9 @@ describe.skipIf(!HAVE)("ExternalVideoInterface", () => {
       expect(external).toHaveLength(1);
       expect(external[0]).not.toMatch(/^\//);
       expect(join(dir, external[0]!)).toBe(DLC_VIDEO);
-      expect([...(file.getAttribute(`${series}/external_file`, "starting_frame") as Int32Array)]).toEqual([
-        0,
-      ]);
+      expect(
+        [...(file.getAttribute(`${series}/external_file`, "starting_frame") as BigInt64Array)].map(Number),
+      ).toEqual([0]);
       expect(file.readDataset(`${series}/format`)).toBe("external");
       // regular: 2330 frames every 33333 µs (the rate is stored as float64: float32 would drift by 1.4 µs)
       expect(file.kind(`${series}/timestamps`)).toBeUndefined();
@@ -87,9 +87,9 @@ describe.skipIf(!HAVE)("ExternalVideoInterface", () => {
         "videos/steady.mp4",
         "videos/variable.mp4",
       ]);
-      expect([...(file.getAttribute(`${series}/external_file`, "starting_frame") as Int32Array)]).toEqual([
-        0, 30,
-      ]);
+      expect(
+        [...(file.getAttribute(`${series}/external_file`, "starting_frame") as BigInt64Array)].map(Number),
+      ).toEqual([0, 30]);
       const timestamps = file.readDataset(`${series}/timestamps`) as Float64Array;
       expect(timestamps).toHaveLength(60);
       timestamps.forEach((t, i) => {

@@ -222,12 +222,12 @@ export function addSegmentationToNwbfile(
     rois.addColumn({
       name: "Accepted",
       description: "1 if the ROI was classified as a cell, else 0",
-      dtype: "uint8",
+      dtype: "int64",
     });
     rois.addColumn({
       name: "Rejected",
       description: "1 if the ROI was rejected as a cell, else 0",
-      dtype: "uint8",
+      dtype: "int64",
     });
   }
   const masks = maskRows(

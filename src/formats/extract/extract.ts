@@ -31,7 +31,7 @@ export interface ExtractOutput {
   /** Traces, (frames, cells), read lazily. */
   readonly traces: ChunkSource;
   /** Summary images of `info` with the frame's size, by field name, (x, y) row-major. */
-  readonly images: Readonly<Record<string, Float32Array>>;
+  readonly images: Readonly<Record<string, Float32Array | Float64Array>>;
   /** EXTRACT's version (`info.version`), when stored. */
   readonly version: string | undefined;
   /** Scalar settings of `config` (and `opts`), for the record. */
@@ -119,7 +119,7 @@ export function readExtractOutput(filePath: string, structName?: string): Extrac
       ? hdf5.readPath(`/${name}/${field}`, `${name}.${field}`)
       : undefined;
   const infoStruct = part("info");
-  const images: Record<string, Float32Array> = {};
+  const images: Record<string, Float32Array | Float64Array> = {};
   if (isMatStruct(infoStruct)) {
     for (const [key, value] of Object.entries(infoStruct)) {
       if (
@@ -128,7 +128,9 @@ export function readExtractOutput(filePath: string, structName?: string): Extrac
         value.shape[0] === height &&
         value.shape[1] === width
       ) {
-        images[key] = Float32Array.from(value.data as ArrayLike<number>, Number);
+        // single-precision images stay so; double ones keep their digits
+        const Float = value.data instanceof Float32Array ? Float32Array : Float64Array;
+        images[key] = Float.from(Array.from(value.data as ArrayLike<number>, Number));
       }
     }
   }

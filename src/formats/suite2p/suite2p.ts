@@ -35,7 +35,7 @@ export interface Suite2pPlane {
   /** Traces by kind (raw, neuropil, deconvolved), (frames, rois). */
   readonly traces: Readonly<Record<string, ChunkSource>>;
   /** Summary images (x, y) row-major: mean, correlation (`Vcorr`), max (`max_proj`), mean_enhanced. */
-  readonly images: Readonly<Record<string, Float32Array>>;
+  readonly images: Readonly<Record<string, Float32Array | Float64Array>>;
 }
 
 /** The plane folders (`plane0`, `plane1`, ...) of a Suite2p output folder, in order. */
@@ -68,14 +68,17 @@ function image(
   key: string,
   width: number,
   height: number,
-): Float32Array | undefined {
+): Float32Array | Float64Array | undefined {
   const array = ops[key] as PickledArray | undefined;
   if (array?.kind !== "ndarray" || array.shape.length !== 2) return undefined;
   const [rows, columns] = array.shape as [number, number];
   const cropped = rows !== height || columns !== width;
   const y0 = cropped ? Number((ops.yrange as number[] | undefined)?.[0] ?? 0) : 0;
   const x0 = cropped ? Number((ops.xrange as number[] | undefined)?.[0] ?? 0) : 0;
-  const out = new Float32Array(width * height);
+  // float32 images stay float32; anything else (suite2p's float64 means, integer maxima) keeps its digits
+  const out = array.descr.endsWith("f4")
+    ? new Float32Array(width * height)
+    : new Float64Array(width * height);
   const data = array.data as ArrayLike<number>;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) out[(x0 + c) * height + (y0 + r)] = data[r * columns + c]!;
@@ -179,7 +182,7 @@ export function readSuite2pPlane(folder: string, options: { channel?: 1 | 2 } = 
   if (options.channel === 2 && Object.keys(traces).length === 0) {
     throw new SourceDataError(folder, "no second-channel traces (F_chan2.npy, Fneu_chan2.npy)");
   }
-  const images: Record<string, Float32Array> = {};
+  const images: Record<string, Float32Array | Float64Array> = {};
   for (const [name, key] of [
     ["mean", options.channel === 2 ? "meanImg_chan2" : "meanImg"],
     ["mean_enhanced", "meanImgE"],

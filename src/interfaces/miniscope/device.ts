@@ -28,7 +28,7 @@ function settingsOf(settings: Readonly<Record<string, unknown>>): Partial<Minisc
   }
   const roi = settings.ROI as { height?: unknown; width?: unknown } | undefined;
   if (typeof roi?.height === "number" && typeof roi.width === "number") {
-    options.ROI = Int32Array.from([roi.height, roi.width]);
+    options.ROI = [roi.height, roi.width];
   }
   return options;
 }

@@ -51,14 +51,14 @@ export class ImageSeries extends TimeSeries {
     this.startingFrames = external && [...(options.starting_frame ?? external.map(() => 0))];
     this.setExternalFiles(external);
     this.setDataset("format", options.format ?? (external ? "external" : undefined));
-    if (options.dimension) this.setDataset("dimension", Int32Array.from(options.dimension));
+    if (options.dimension) this.setDataset("dimension", [...options.dimension]);
     this.setLink("device", options.device);
   }
 
   private setExternalFiles(paths: readonly string[] | undefined): void {
     if (!paths) return;
     const files = this.setDataset("external_file", [...paths], "utf8");
-    files?.setAttribute("starting_frame", [...this.startingFrames!], "int32");
+    files?.setAttribute("starting_frame", [...this.startingFrames!]);
   }
 
   /** Writes absolute external file paths relative to `folder` (the NWB file's), with `/` separators. */
