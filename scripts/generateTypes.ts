@@ -27,7 +27,12 @@ import {
   typeDefOf,
   typeIncOf,
 } from "../src/nwb/schema/spec.js";
-import type { ColumnDefinition, FieldDefinition, TypeDefinition } from "../src/nwb/types/definition.js";
+import {
+  type ColumnDefinition,
+  type FieldDefinition,
+  pynwbTimeSeriesKey,
+  type TypeDefinition,
+} from "../src/nwb/types/definition.js";
 import { storageDtypeOf } from "../src/nwb/write/dtypes.js";
 import { formatWithBiome } from "./generateSchema.js";
 
@@ -401,24 +406,16 @@ function emitDefinitions(
   ].join("\n");
 }
 
-/** Option names of the hand-written TimeSeries (core TimeSeries' fields under pynwb's names). */
-const TIME_SERIES_OPTIONS = [
-  "name",
-  "data",
-  "dtype",
-  "unit",
-  "conversion",
-  "offset",
-  "resolution",
-  "continuity",
-  "description",
-  "comments",
-  "control",
-  "control_description",
-  "rate",
-  "starting_time",
-  "timestamps",
-];
+/**
+ * Option names of the hand-written TimeSeries: its name and storage dtype, then core TimeSeries' fields under
+ * pynwb's keywords (an attribute of `data` or `starting_time` by its own name: `unit`, `conversion`, `rate`).
+ */
+function timeSeriesOptions(
+  definitions: Map<string, Omit<TypeDefinition, "base"> & { baseName?: string }>,
+): string[] {
+  const fields = definitions.get("TimeSeries")!.ownFields.filter((f) => f.value === undefined);
+  return ["name", "dtype", ...fields.map((f) => pynwbTimeSeriesKey(f.key))];
+}
 
 /** Every option key a type's generated options interface has (through its bases). */
 function optionKeysOf(
@@ -427,7 +424,7 @@ function optionKeysOf(
   lineage: readonly string[],
 ): Set<string> {
   const keys = new Set<string>(["name"]);
-  if (lineage.includes("TimeSeries")) for (const k of TIME_SERIES_OPTIONS) keys.add(k);
+  if (lineage.includes("TimeSeries")) for (const k of timeSeriesOptions(definitions)) keys.add(k);
   for (let t = typeName; t !== undefined; t = definitions.get(t)?.baseName) {
     for (const f of definitions.get(t)?.ownFields ?? []) if (f.value === undefined) keys.add(f.key);
   }
@@ -525,17 +522,30 @@ function emitClasses(
     for (let t: string | undefined = typeName; t !== undefined; t = definitions.get(t)?.baseName) {
       for (const f of definitions.get(t)?.ownFields ?? []) if (!allKeys.has(f.key)) allKeys.set(f.key, f);
     }
-    for (const f of fields) {
-      const type = tsType(f);
-      for (const t of ["GroupNode", "NodeReference", "DatasetNode", "DataInput", "CompoundRow"]) {
-        if (type.includes(t)) nodeTypes.add(t);
-      }
-      const notes = [shapeNote(f.shape, f.dims), dtypeNote(f)].filter((n): n is string => n !== undefined);
-      if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset")
-        notes.unshift(`Type: ${f.targetType}.`);
-      members.push(
-        `  /** ${docText(f.doc, notes)} */`,
-        `  readonly ${f.key}${optionRequired(f, allKeys) ? "" : "?"}: ${type};`,
+    const memberLines = (list: readonly FieldDefinition[]) =>
+      list.flatMap((f) => {
+        const type = tsType(f);
+        for (const t of ["GroupNode", "NodeReference", "DatasetNode", "DataInput", "CompoundRow"]) {
+          if (type.includes(t)) nodeTypes.add(t);
+        }
+        const notes = [shapeNote(f.shape, f.dims), dtypeNote(f)].filter((n): n is string => n !== undefined);
+        if (f.kind !== "attribute" && f.targetType && f.kind !== "dataset")
+          notes.unshift(`Type: ${f.targetType}.`);
+        return [
+          `  /** ${docText(f.doc, notes)} */`,
+          `  readonly ${f.key}${optionRequired(f, allKeys) ? "" : "?"}: ${type};`,
+        ];
+      });
+    members.push(...memberLines(fields));
+    if (typeName === "TimeSeries") {
+      // the hand-written TimeSeries takes these under pynwb's keywords (BaseTimeSeriesOptions)
+      body.push(
+        [
+          "/** The fields of {@link TimeSeries} under their schema keys, from which the hand-written options are derived. */",
+          "export interface TimeSeriesFields {",
+          ...memberLines(d.ownFields.filter((f) => f.value === undefined)),
+          "}",
+        ].join("\n"),
       );
     }
     if (d.kind === "dataset" && d.ownFields.length === 0 && !d.baseName) nodeTypes.add("DataInput");

@@ -2,8 +2,9 @@
  * Base NWB types: TimeSeries, ProcessingModule, Images, and a generic typed container for any other type.
  */
 import type { Dtype } from "../../data/dtype.js";
+import type { ImageOptions as GeneratedImageOptions, TimeSeriesFields } from "../types/core.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
-import { fieldOf } from "../types/definition.js";
+import { applyFields, fieldOf, fieldsOf, pynwbTimeSeriesKey } from "../types/definition.js";
 import {
   type DataInput,
   DatasetNode,
@@ -18,6 +19,20 @@ export const CORE = "core";
 
 /** The dtype of TimeSeries' timestamps and starting_time, from the schema. */
 const TIMES_DTYPE = fieldOf(coreDefinitions.TimeSeries, "timestamps").dtype as Dtype;
+const TIMESTAMPS = fieldOf(coreDefinitions.TimeSeries, "timestamps");
+const STARTING_TIME = fieldOf(coreDefinitions.TimeSeries, "starting_time");
+const RATE = fieldOf(coreDefinitions.TimeSeries, "starting_time__rate");
+const DATA = fieldOf(coreDefinitions.TimeSeries, "data");
+
+/** Keys of core TimeSeries' fields, which {@link TimeSeries} sets (subtypes set only the fields they add). */
+export const TIME_SERIES_KEYS: ReadonlySet<string> = new Set(
+  fieldsOf(coreDefinitions.TimeSeries).map((f) => f.key),
+);
+
+/** TimeSeries' fields other than `data` and the timing (which {@link TimeSeries.setTiming} sets). */
+const DESCRIPTIVE_FIELDS = fieldsOf(coreDefinitions.TimeSeries).filter(
+  (f) => f !== DATA && f.name !== TIMESTAMPS.name && f.name !== STARTING_TIME.name,
+);
 
 export function coreType(neurodataType: string): TypeIdentity {
   return { neurodataType, namespace: CORE };
@@ -43,36 +58,26 @@ export class Container extends GroupNode {
   }
 }
 
-/** Timing of a series: either regular (`rate` + `starting_time`) or irregular (`timestamps`). */
-export interface TimingOptions {
-  /** Sampling rate in Hz, for regularly sampled data. */
-  readonly rate?: number;
-  /** Time of the first sample in seconds (relative to timestamps_reference_time); default 0 with `rate`. */
-  readonly starting_time?: number;
-  /** Time of each sample in seconds, for irregularly sampled data. */
-  readonly timestamps?: DataInput;
-}
+/** A TimeSeries field key under pynwb's keyword (`data__unit` -> `unit`, `starting_time__rate` -> `rate`). */
+type PynwbKey<K> = K extends `${string}__${infer Attribute}` ? Attribute : K;
 
-export interface TimeSeriesOptions extends TimingOptions {
+/**
+ * Core TimeSeries' fields as the generated definitions type them, under pynwb's keywords: `unit`, `conversion`,
+ * `offset`, `resolution` and `continuity` of `data`, `rate` of `starting_time`, then `description`, `comments`,
+ * `timestamps`, `control`, ...
+ */
+export type TimeSeriesFieldOptions = {
+  readonly [K in keyof TimeSeriesFields as PynwbKey<K>]: TimeSeriesFields[K];
+};
+
+/** Timing of a series: either regular (`rate` + `starting_time`) or irregular (`timestamps`). */
+export type TimingOptions = Pick<TimeSeriesFieldOptions, "rate" | "starting_time" | "timestamps">;
+
+/** Options of {@link TimeSeries}: its fields (from the schema), name, and a storage dtype for plain JS data. */
+export interface TimeSeriesOptions extends TimeSeriesFieldOptions {
   readonly name: string;
-  /** Samples; the first axis is time. A lazy ChunkSource is read only at write time. */
-  readonly data: DataInput;
   /** Explicit dtype for `data` when it is a plain JS array (typed arrays and sources carry their own). */
   readonly dtype?: Dtype;
-  /** Unit of `data` after multiplying by `conversion` and adding `offset` (SI unit, e.g. "volts"). */
-  readonly unit: string;
-  /** Factor from stored values to `unit` (default 1). */
-  readonly conversion?: number;
-  /** Added after `conversion` (default 0). */
-  readonly offset?: number;
-  /** Smallest meaningful difference in `unit`; -1 when unknown (default). */
-  readonly resolution?: number;
-  /** "continuous", "instantaneous" or "step". */
-  readonly continuity?: "continuous" | "instantaneous" | "step";
-  readonly description?: string;
-  readonly comments?: string;
-  readonly control?: DataInput;
-  readonly control_description?: DataInput;
 }
 
 /**
@@ -94,19 +99,14 @@ export class TimeSeries extends GroupNode {
         `TimeSeries '${options.name}': give either rate (regular sampling) or timestamps, not both`,
       );
     }
-    this.setAttribute("description", options.description);
-    this.setAttribute("comments", options.comments);
-    const data = this.add(
-      new DatasetNode("data", options.data, options.dtype ? { dtype: options.dtype } : {}),
+    this.add(new DatasetNode(DATA.name!, options.data, options.dtype ? { dtype: options.dtype } : {}));
+    const given = options as unknown as Readonly<Record<string, unknown>>;
+    applyFields(
+      this,
+      DESCRIPTIVE_FIELDS,
+      Object.fromEntries(DESCRIPTIVE_FIELDS.map((f) => [f.key, given[pynwbTimeSeriesKey(f.key)]])),
     );
-    data.setAttribute("unit", options.unit);
-    data.setAttribute("conversion", options.conversion);
-    data.setAttribute("offset", options.offset);
-    data.setAttribute("resolution", options.resolution);
-    data.setAttribute("continuity", options.continuity);
     this.setTiming(options);
-    this.setDataset("control", options.control);
-    this.setDataset("control_description", options.control_description);
   }
 
   /** The `data` dataset. */
@@ -116,16 +116,16 @@ export class TimeSeries extends GroupNode {
 
   /** Replaces the timing (used when aligning a series to another clock). */
   setTiming(timing: TimingOptions): void {
-    this.children.delete("starting_time");
-    this.children.delete("timestamps");
+    this.children.delete(STARTING_TIME.name!);
+    this.children.delete(TIMESTAMPS.name!);
     if (timing.timestamps !== undefined) {
       // times are converted to the schema's dtype (float64), whatever array they come in
-      this.setDataset("timestamps", timing.timestamps, TIMES_DTYPE);
+      this.setDataset(TIMESTAMPS.name!, timing.timestamps, TIMES_DTYPE);
     } else if (timing.rate !== undefined) {
       if (!(timing.rate > 0))
         throw new RangeError(`TimeSeries '${this.name}': rate must be > 0, got ${timing.rate}`);
-      const start = this.setDataset("starting_time", timing.starting_time ?? 0, TIMES_DTYPE);
-      start?.setAttribute("rate", timing.rate);
+      const start = this.setDataset(STARTING_TIME.name!, timing.starting_time ?? 0, TIMES_DTYPE);
+      start?.setAttribute(RATE.attribute!, timing.rate);
     }
   }
 }
@@ -142,19 +142,18 @@ export class TimeSeries extends GroupNode {
 export class ProcessingModule extends GroupNode {
   constructor(name: string, description: string) {
     super(name, coreType("ProcessingModule"));
-    this.setAttribute("description", description);
+    applyFields(this, fieldsOf(coreDefinitions.ProcessingModule), { description });
   }
 }
 
-export interface ImageOptions {
-  readonly name: string;
-  /** Pixels: (x, y) for grayscale, (x, y, 3) for RGB, (x, y, 4) for RGBA. */
-  readonly data: DataInput;
-  readonly resolution?: number;
-  readonly description?: string;
+/** Options of {@link createImage}: name, pixels and the schema's Image attributes (resolution, description). */
+export interface ImageOptions extends GeneratedImageOptions {
   /** Image type; inferred from the data's rank and last axis when omitted. */
   readonly neurodataType?: "GrayscaleImage" | "RGBImage" | "RGBAImage" | "Image";
 }
+
+/** The attributes of the Image types, from the schema. */
+const IMAGE_ATTRIBUTES = fieldsOf(coreDefinitions.Image).filter((f) => f.kind === "attribute");
 
 /** Creates a typed image dataset (GrayscaleImage, RGBImage or RGBAImage) to put in an {@link Images}. */
 export function createImage(options: ImageOptions): DatasetNode {
@@ -163,10 +162,13 @@ export function createImage(options: ImageOptions): DatasetNode {
   const image = new DatasetNode(options.name, options.data, {
     type: coreType(options.neurodataType ?? inferred),
   });
-  image.setAttribute("resolution", options.resolution);
-  image.setAttribute("description", options.description);
+  const given = options as unknown as Readonly<Record<string, DataInput | undefined>>;
+  for (const field of IMAGE_ATTRIBUTES) image.setAttribute(field.attribute!, given[field.key]);
   return image;
 }
+
+const IMAGES_FIELDS = fieldsOf(coreDefinitions.Images);
+const ORDER_OF_IMAGES = fieldOf(coreDefinitions.Images, "order_of_images");
 
 /**
  * A collection of images (e.g. reference frames, stimulus templates), in the order given.
@@ -180,13 +182,13 @@ export function createImage(options: ImageOptions): DatasetNode {
 export class Images extends GroupNode {
   constructor(name: string, description: string, images: readonly DatasetNode[]) {
     super(name, coreType("Images"));
-    this.setAttribute("description", description);
-    for (const image of images) this.add(image);
+    applyFields(this, IMAGES_FIELDS, { description, image: images });
     if (images.length > 0) {
+      // a typed dataset of references (ImageReferences), which plain data for the field would not be
       this.add(
-        new DatasetNode("order_of_images", images as readonly NodeReference[], {
+        new DatasetNode(ORDER_OF_IMAGES.name!, images as readonly NodeReference[], {
           dtype: "objectref",
-          type: coreType("ImageReferences"),
+          type: { neurodataType: ORDER_OF_IMAGES.targetType!, namespace: ORDER_OF_IMAGES.targetNamespace! },
         }),
       );
     }

@@ -2,19 +2,22 @@
  * Extracellular electrophysiology: Device, ElectrodeGroup, the electrodes table, ElectricalSeries, LFP.
  */
 
-import type { Dtype } from "../../data/dtype.js";
 import { toTypedArray } from "../../data/dtype.js";
+import type {
+  DeviceOptions as GeneratedDeviceOptions,
+  ElectricalSeriesOptions as GeneratedElectricalSeriesOptions,
+  ElectrodeGroupOptions as GeneratedElectrodeGroupOptions,
+} from "../types/core.js";
 import * as coreDefinitions from "../types/coreDefinitions.js";
-import { columnSpec, fieldOf } from "../types/definition.js";
-import { CORE, Container, coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
-import { type DataInput, DatasetNode, GroupNode, type NodeReference } from "./node.js";
+import { applyFields, columnSpec, fieldOf, fieldsOf } from "../types/definition.js";
+import { CORE, Container, coreType, TIME_SERIES_KEYS, TimeSeries, type TimeSeriesOptions } from "./base.js";
+import { GroupNode, type NodeReference } from "./node.js";
 import { DynamicTable, ROW_INDEX_DTYPE } from "./table.js";
 
-export interface DeviceOptions {
-  readonly name: string;
-  readonly description?: string;
-  readonly manufacturer?: string;
-}
+/** Options of {@link Device}: its fields as the schema defines them (description, manufacturer, ...). */
+export type DeviceOptions = GeneratedDeviceOptions;
+
+const DEVICE_FIELDS = fieldsOf(coreDefinitions.Device);
 
 /**
  * An acquisition device (probe, amplifier, microscope), stored under `/general/devices`.
@@ -27,20 +30,26 @@ export interface DeviceOptions {
 export class Device extends Container {
   constructor(options: DeviceOptions) {
     super("Device", options.name);
-    this.setAttribute("description", options.description);
-    this.setAttribute("manufacturer", options.manufacturer);
+    applyFields(this, DEVICE_FIELDS, options as unknown as Readonly<Record<string, unknown>>);
   }
 }
 
-export interface ElectrodeGroupOptions {
-  readonly name: string;
-  readonly description: string;
-  /** Brain area, preferably from an atlas ontology; "unknown" when not known. */
-  readonly location: string;
+/** A position as x, y, z (the fields of the schema's compound `position`). */
+export type ElectrodeGroupPosition = {
+  readonly [F in "x" | "y" | "z"]: number;
+};
+
+/**
+ * Options of {@link ElectrodeGroup}: its fields as the schema defines them, with the device as a {@link Device}
+ * and the position as one `{ x, y, z }`.
+ */
+export interface ElectrodeGroupOptions extends Omit<GeneratedElectrodeGroupOptions, "device" | "position"> {
   readonly device: Device;
   /** Stereotaxic or common-framework position of the group, if known. */
-  readonly position?: { x: number; y: number; z: number };
+  readonly position?: ElectrodeGroupPosition;
 }
+
+const ELECTRODE_GROUP_FIELDS = fieldsOf(coreDefinitions.ElectrodeGroup);
 
 /**
  * Electrodes that belong together (a shank, a tetrode), stored under `/general/extracellular_ephys`.
@@ -55,27 +64,16 @@ export interface ElectrodeGroupOptions {
 export class ElectrodeGroup extends Container {
   constructor(options: ElectrodeGroupOptions) {
     super("ElectrodeGroup", options.name);
-    this.setAttribute("description", options.description);
-    this.setAttribute("location", options.location);
-    this.setLink("device", options.device);
-    if (options.position) {
-      this.add(
-        new DatasetNode("position", [options.position], {
-          dtype: fieldOf(coreDefinitions.ElectrodeGroup, "position").dtype as Dtype,
-        }),
-      );
-    }
+    applyFields(this, ELECTRODE_GROUP_FIELDS, {
+      ...options,
+      position: options.position && [options.position],
+    });
   }
 }
 
-const HDMF = "hdmf-common";
-
-/** The electrodes table's columns as NWBFile's `general/extracellular_ephys/electrodes` slot defines them. */
-const ELECTRODE_COLUMNS = fieldOf(coreDefinitions.NWBFile, "general__extracellular_ephys__electrodes")
-  .columns!;
-
-/** The column spec of a predefined electrodes column. */
-const electrodeColumn = (name: string) => columnSpec(ELECTRODE_COLUMNS.find((c) => c.name === name)!);
+/** NWBFile's `general/extracellular_ephys/electrodes` slot: the table's name, type and columns. */
+const ELECTRODES_SLOT = fieldOf(coreDefinitions.NWBFile, "general__extracellular_ephys__electrodes");
+const ELECTRODE_COLUMNS = ELECTRODES_SLOT.columns!;
 
 /** One row of the electrodes table; extra keys are custom columns (add them first). */
 export interface ElectrodeRow {
@@ -92,14 +90,14 @@ export class ElectrodesTable extends DynamicTable {
   constructor() {
     super(
       {
-        name: "electrodes",
+        name: ELECTRODES_SLOT.name!,
         description: "metadata about extracellular electrodes",
         columns: ELECTRODE_COLUMNS.map((c) => columnSpec(c)),
       },
-      { neurodataType: "DynamicTable", namespace: HDMF },
+      { neurodataType: ELECTRODES_SLOT.targetType!, namespace: ELECTRODES_SLOT.targetNamespace! },
     );
-    // required by the slot, and filled from each row's group
-    for (const name of ["location", "group", "group_name"]) this.addColumn(electrodeColumn(name));
+    // required by the slot (location, group, group_name: filled from each row's group)
+    for (const column of ELECTRODE_COLUMNS) if (column.required) this.addColumn(columnSpec(column));
   }
 
   addElectrode(row: ElectrodeRow, id?: number): number {
@@ -108,13 +106,20 @@ export class ElectrodesTable extends DynamicTable {
   }
 }
 
-export interface ElectricalSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
+/** ElectricalSeries' own fields (not TimeSeries'), from the schema. */
+const ELECTRICAL_SERIES_FIELDS = fieldsOf(coreDefinitions.ElectricalSeries).filter(
+  (f) => !TIME_SERIES_KEYS.has(f.key),
+);
+
+/**
+ * Options of {@link ElectricalSeries}: TimeSeries' (unit fixed to volts), the schema's `filtering` and
+ * `channel_conversion`, and `electrodes` as an {@link ElectrodeRegion} of the file's electrodes table.
+ */
+export interface ElectricalSeriesOptions
+  extends Omit<TimeSeriesOptions, "unit">,
+    Pick<GeneratedElectricalSeriesOptions, "filtering" | "channel_conversion"> {
   /** Rows of the electrodes table that the columns of `data` come from, in column order. */
   readonly electrodes: ElectrodeRegion;
-  /** Per-channel factor to volts, applied on top of `conversion` (when gains differ by channel). */
-  readonly channel_conversion?: DataInput;
-  /** Filtering applied to the data, e.g. "High-pass 300 Hz". */
-  readonly filtering?: string;
 }
 
 /** Rows of the electrodes table, referenced by a series. */
@@ -136,18 +141,18 @@ export interface ElectrodeRegion {
  */
 export class ElectricalSeries extends TimeSeries {
   constructor(options: ElectricalSeriesOptions, neurodataType = "ElectricalSeries") {
-    super({ ...options, unit: "volts" }, coreType(neurodataType));
-    this.setAttribute("filtering", options.filtering);
-    const { table, rows, description } = options.electrodes;
-    const region = this.add(
-      new DatasetNode("electrodes", toTypedArray(rows, ROW_INDEX_DTYPE), {
-        type: { neurodataType: "DynamicTableRegion", namespace: HDMF },
-      }),
+    super(
+      { ...options, unit: fieldOf(coreDefinitions.ElectricalSeries, "data__unit").value as string },
+      coreType(neurodataType),
     );
-    region.setAttribute("description", description);
-    region.setAttribute("table", table as NodeReference);
-    // its fixed `axis` attribute is the writer's
-    this.setDataset("channel_conversion", options.channel_conversion);
+    const { table, rows, description } = options.electrodes;
+    // the region's fixed `axis` attribute (and the unit) are the writer's
+    applyFields(this, ELECTRICAL_SERIES_FIELDS, {
+      ...options,
+      electrodes: toTypedArray(rows, ROW_INDEX_DTYPE),
+      electrodes__description: description,
+      electrodes__table: table as NodeReference,
+    });
   }
 }
 

@@ -76,17 +76,32 @@ export interface GeneralOptions extends GeneralTextFields {
   readonly source_script_file_name?: string;
 }
 
-export interface NWBFileOptions extends GeneralOptions {
-  readonly session_description: string;
-  /** Unique identifier of this file; default: a new UUID. */
-  readonly identifier?: string;
-  /** Start of the session; an ISO 8601 string keeps its UTC offset as given. */
-  readonly session_start_time: string | Date;
-  /** Zero of all timestamps in the file; default: session_start_time. */
-  readonly timestamps_reference_time?: string | Date;
-  /** Creation time(s) of the file; default: now, in the local time zone. */
-  readonly file_create_date?: readonly (string | Date)[];
-}
+/** The root datasets of the generated NWBFile (session_description, session_start_time, identifier, ...). */
+type RootFields = {
+  readonly [K in keyof GeneratedNWBFileOptions as K extends `${string}__${string}` | "name"
+    ? never
+    : GeneratedNWBFileOptions[K] extends string | Date | readonly (string | Date)[]
+      ? K
+      : never]: GeneratedNWBFileOptions[K];
+};
+
+/** Root fields the writer fills when not given: identifier (a new UUID), timestamps_reference_time (the session start), file_create_date (now, local time zone). */
+type DefaultedRootFields = "identifier" | "timestamps_reference_time" | "file_create_date";
+
+/**
+ * Options of {@link NWBFile}: the root fields as the schema defines them (`identifier`,
+ * `timestamps_reference_time` and `file_create_date` have defaults: a new UUID, the session start, now) and the
+ * descriptive `/general` fields. A start time given as an ISO 8601 string keeps its UTC offset.
+ */
+export interface NWBFileOptions
+  extends GeneralOptions,
+    Omit<RootFields, DefaultedRootFields>,
+    Partial<Pick<RootFields, DefaultedRootFields>> {}
+
+/** The root datasets of NWBFile, from the schema. */
+const ROOT_FIELDS = fieldsOf(coreDefinitions.NWBFile).filter(
+  (f) => f.path.length === 0 && f.kind === "dataset" && f.targetType === undefined,
+);
 
 /**
  * An NWB file in memory: the root group with its standard layout and helpers for the common objects.
@@ -103,18 +118,18 @@ export interface NWBFileOptions extends GeneralOptions {
 export class NWBFile extends GroupNode {
   constructor(options: NWBFileOptions) {
     super("root", coreType("NWBFile"));
-    this.setAttribute("nwb_version", NWB_VERSION);
+    // nwb_version is a fixed value: the writer fills it
     const start = formatZonedDatetime(options.session_start_time, "session_start_time");
-    this.setDataset("session_description", options.session_description);
-    this.setDataset("identifier", options.identifier ?? randomUUID());
-    this.setDataset("session_start_time", start);
-    this.setDataset(
-      "timestamps_reference_time",
-      options.timestamps_reference_time === undefined
-        ? start
-        : formatZonedDatetime(options.timestamps_reference_time, "timestamps_reference_time"),
-    );
-    this.setDataset("file_create_date", (options.file_create_date ?? [localIsoNow()]).map(formatDatetime));
+    const root: Readonly<Record<DefaultedRootFields | "session_start_time", unknown>> = {
+      identifier: options.identifier ?? randomUUID(),
+      session_start_time: start,
+      timestamps_reference_time:
+        options.timestamps_reference_time === undefined
+          ? start
+          : formatZonedDatetime(options.timestamps_reference_time, "timestamps_reference_time"),
+      file_create_date: (options.file_create_date ?? [localIsoNow()]).map(formatDatetime),
+    };
+    applyFields(this, ROOT_FIELDS, { ...options, ...root });
     for (const name of ["acquisition", "analysis", "processing", "general"]) this.subgroup(name);
     const stimulus = this.subgroup("stimulus");
     stimulus.subgroup("presentation");

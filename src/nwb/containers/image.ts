@@ -2,11 +2,23 @@
  * Image series: movies stored in the file, or frames kept in external files (e.g. behavior videos).
  */
 import { isAbsolute, relative, sep } from "node:path";
-import { coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
-import type { Device } from "./ecephys.js";
+import type { ImageSeriesOptions as GeneratedImageSeriesOptions } from "../types/core.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { applyFields, fieldOf, fieldsOf } from "../types/definition.js";
+import { coreType, TIME_SERIES_KEYS, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { type DataInput, ndarray, type TypeIdentity } from "./node.js";
 
-export interface ImageSeriesOptions extends Omit<TimeSeriesOptions, "data" | "unit"> {
+/**
+ * Options of {@link ImageSeries}: TimeSeries' options (unit default "n.a."), then the fields ImageSeries adds,
+ * from the schema (`external_file`, `format`, `dimension`, `device`, ...), with `starting_frame` of the external
+ * files under pynwb's keyword.
+ */
+export interface ImageSeriesOptions
+  extends Omit<TimeSeriesOptions, "data" | "unit">,
+    Omit<
+      GeneratedImageSeriesOptions,
+      keyof TimeSeriesOptions | "external_file" | "external_file__starting_frame"
+    > {
   /** Frames, (time, x, y) or (time, x, y, z|channels). Omit when `external_file` is given. */
   readonly data?: DataInput;
   /** Unit of the pixel values (default "n.a."). */
@@ -18,12 +30,12 @@ export interface ImageSeriesOptions extends Omit<TimeSeriesOptions, "data" | "un
   readonly external_file?: readonly string[];
   /** Index of the first frame of each external file in the series (default: 0 for a single file). */
   readonly starting_frame?: readonly number[];
-  /** Format of the frames: "raw", "external", or a codec name. */
-  readonly format?: string;
-  /** Frame size in pixels, per axis. */
-  readonly dimension?: readonly number[];
-  readonly device?: Device;
 }
+
+/** The fields ImageSeries adds to TimeSeries, and its external files with their first frames. */
+const IMAGE_SERIES_FIELDS = fieldsOf(coreDefinitions.ImageSeries).filter((f) => !TIME_SERIES_KEYS.has(f.key));
+const EXTERNAL_FILE = fieldOf(coreDefinitions.ImageSeries, "external_file");
+const STARTING_FRAME = fieldOf(coreDefinitions.ImageSeries, "external_file__starting_frame");
 
 /**
  * A series of images over time.
@@ -49,16 +61,21 @@ export class ImageSeries extends TimeSeries {
     super({ ...options, data, unit: options.unit ?? "n.a." }, type);
     this.externalFiles = external && [...external];
     this.startingFrames = external && [...(options.starting_frame ?? external.map(() => 0))];
+    applyFields(
+      this,
+      IMAGE_SERIES_FIELDS.filter((f) => f !== EXTERNAL_FILE && f !== STARTING_FRAME),
+      { ...options, format: options.format ?? (external ? "external" : undefined) },
+    );
     this.setExternalFiles(external);
-    this.setDataset("format", options.format ?? (external ? "external" : undefined));
-    if (options.dimension) this.setDataset("dimension", [...options.dimension]);
-    this.setLink("device", options.device);
   }
 
   private setExternalFiles(paths: readonly string[] | undefined): void {
     if (!paths) return;
-    const files = this.setDataset("external_file", [...paths], "utf8");
-    files?.setAttribute("starting_frame", [...this.startingFrames!]);
+    this.children.delete(EXTERNAL_FILE.name!);
+    applyFields(this, [EXTERNAL_FILE, STARTING_FRAME], {
+      [EXTERNAL_FILE.key]: [...paths],
+      [STARTING_FRAME.key]: [...this.startingFrames!],
+    });
   }
 
   /** Writes absolute external file paths relative to `folder` (the NWB file's), with `/` separators. */

@@ -3,10 +3,9 @@
  * a typed dataset, each filled from its generated definition by {@link applyFields}. What the schema cannot
  * say (a TimeSeries' rate-or-timestamps rule, a table's rows) comes from the hand-written helpers they extend.
  */
-import { TimeSeries, type TimeSeriesOptions } from "../containers/base.js";
+import { TIME_SERIES_KEYS, TimeSeries, type TimeSeriesOptions } from "../containers/base.js";
 import { type DataInput, DatasetNode, GroupNode } from "../containers/node.js";
 import { DynamicTable } from "../containers/table.js";
-import * as core from "./coreDefinitions.js";
 import { applyFields, columnSpec, columnsOf, fieldsOf, type TypeDefinition } from "./definition.js";
 
 /** The hand-written TimeSeries options, which the generated TimeSeries subtypes extend. */
@@ -47,9 +46,6 @@ export class TypedGroup extends GroupNode {
     applyFields(this, fieldsOf(definition), options as Options);
   }
 }
-
-/** Keys of core TimeSeries' fields, set by the hand-written TimeSeries under its own option names. */
-const TIME_SERIES_KEYS = new Set(fieldsOf(core.TimeSeries).map((f) => f.key));
 
 /** A TimeSeries subtype: timing and data as TimeSeries does, then the fields the subtype adds. */
 export class TypedTimeSeries extends TimeSeries {

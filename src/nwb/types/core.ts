@@ -39,6 +39,36 @@ export class NWBDataInterface extends TypedGroup {
   }
 }
 
+/** The fields of {@link TimeSeries} under their schema keys, from which the hand-written options are derived. */
+export interface TimeSeriesFields {
+  /** Free-text description of this series. */
+  readonly description?: string;
+  /** Extra free-text remarks, e.g. a human-readable note when the description is machine-oriented. */
+  readonly comments?: string;
+  /** The samples; time runs along the first axis (1 to 4 axes in total). May hold raw bytes such as image frames, or be a link to data in another file. Shape (num_times) or (num_times, num_DIM2) or (num_times, num_DIM2, num_DIM3) or (num_times, num_DIM2, num_DIM3, num_DIM4). */
+  readonly data: DataInput;
+  /** Factor that turns a stored value into `unit` (value_in_unit = data * conversion + offset). For example a 16-bit ADC spanning ±2.5 V behind a gain of 8000 needs 2.5/32768/8000 to obtain volts. Dtype at least float32. */
+  readonly data__conversion?: number;
+  /** Amount added after multiplying by `conversion` to obtain values in `unit`, e.g. to re-center unsigned samples or to correct a fixed device offset. Dtype at least float32. */
+  readonly data__offset?: number;
+  /** Smallest meaningful change of the values, in `unit` (e.g. one least-significant bit, or more when noise dominates); -1 if unknown. Dtype at least float32. */
+  readonly data__resolution?: number;
+  /** The physical unit of the values once scaled: data * conversion + offset. */
+  readonly data__unit: string;
+  /** Optional nature of the signal: "continuous" (sampled from an ongoing process, e.g. a voltage), "instantaneous" (isolated moments, e.g. licks) or "step" (value holds until the next sample, e.g. stimulus frames). Helps readers choose how to plot and analyze it. */
+  readonly data__continuity?: string;
+  /** Time of the first sample, in seconds; for regularly sampled series it replaces `timestamps`, later times following from `rate`. Dtype at least float64. */
+  readonly starting_time?: number;
+  /** Samples per second (Hz). Dtype at least float32. */
+  readonly starting_time__rate?: number;
+  /** Time of each sample in seconds, measured from the file's timestamps_reference_time. Shape (num_times). Dtype at least float64. */
+  readonly timestamps?: DataInput;
+  /** Optional integer label per time point, for selecting samples by label; as long as the first axis of data. Shape (num_times). Dtype at least uint8. */
+  readonly control?: DataInput;
+  /** Meaning of each control label; entry i describes label value i. Required when control is given. Shape (num_control_values). */
+  readonly control_description?: string | readonly string[];
+}
+
 /** Options of {@link TimeSeries}. */
 export interface TimeSeriesOptions extends Omit<BaseTimeSeriesOptions, "data"> {
   /** The samples; time runs along the first axis (1 to 4 axes in total). May hold raw bytes such as image frames, or be a link to data in another file. Shape (num_times) or (num_times, num_DIM2) or (num_times, num_DIM2, num_DIM3) or (num_times, num_DIM2, num_DIM3, num_DIM4). */

@@ -112,6 +112,12 @@ export function columnsOf(definition: TypeDefinition): ColumnDefinition[] {
   return [...merged.values()];
 }
 
+/**
+ * pynwb's keyword for a TimeSeries field: an attribute of `data` or `starting_time` by its own name
+ * (`data__unit` is `unit`, `starting_time__rate` is `rate`); other fields keep their key.
+ */
+export const pynwbTimeSeriesKey = (key: string): string => key.replace(/^\w+?__/, "");
+
 /** The field of a type with that key (throws when the schema has no such field: a generator/schema mismatch). */
 export function fieldOf(definition: TypeDefinition, key: string): FieldDefinition {
   const field = fieldsOf(definition).find((f) => f.key === key);
