@@ -39,6 +39,8 @@ function icephysFile(): NWBFile {
       stimulus_description: "step",
       sweep_number: 0,
       bias_current: 0,
+      // optional in the schema, but pynwb 2.8's CurrentClampSeries cannot be read back without it
+      gain: 1,
     }),
   );
   // the sub-tables' descriptions are fixed by the schema, so not options

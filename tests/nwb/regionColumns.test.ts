@@ -1,11 +1,15 @@
 /**
  * Region columns whose target table type the schema fixes are declared by the generated table classes and
- * point at that table of the file when written; table columns keep their object_id however often the same
+ * point at that table of the file when written; the others are declared too and take their table before rows; table columns keep their object_id however often the same
  * file is planned.
  */
 import { describe, expect, it } from "vitest";
-import { checkNwbfile, coreTypes, NWBFile } from "../../src/index.js";
+import { checkNwbfile, coreTypes, Device, ElectrodeGroup, NWBFile } from "../../src/index.js";
 import { DatasetNode, GroupNode } from "../../src/nwb/containers/node.js";
+import * as coreDefinitions from "../../src/nwb/types/coreDefinitions.js";
+import { columnsOf } from "../../src/nwb/types/definition.js";
+
+const fieldDoc = (column: string) => columnsOf(coreDefinitions.Units).find((c) => c.name === column)!.doc;
 
 function fileWithRecordings(): { nwbfile: NWBFile; recordings: coreTypes.IntracellularRecordingsTable } {
   const nwbfile = new NWBFile({ session_description: "regions", session_start_time: "2024-01-01T00:00:00Z" });
@@ -79,6 +83,40 @@ describe("region columns from the schema", () => {
       table: recordings,
     });
     expect(simultaneous.columns.get("recordings")!.spec.table).toBe(recordings);
+  });
+
+  it("declares region columns whose table the schema leaves open, which take their table before rows", () => {
+    const nwbfile = new NWBFile({
+      session_description: "regions",
+      session_start_time: "2024-01-01T00:00:00Z",
+    });
+    const device = nwbfile.addDevice(new Device({ name: "probe" }));
+    const group = nwbfile.addElectrodeGroup(
+      new ElectrodeGroup({ name: "shank0", description: "shank", location: "CA1", device }),
+    );
+    for (let i = 0; i < 3; i++) nwbfile.addElectrode({ group });
+    const units = new coreTypes.Units({ name: "units", description: "sorted units" });
+    expect(() => units.addRow({ spike_times: [0.1], electrodes: [0] })).toThrow(
+      `column 'electrodes' of table 'units' holds rows of another table: give it with setRegionTable("electrodes", table) first`,
+    );
+    expect(() => units.setRegionTable("spike_times", nwbfile.electrodes!)).toThrow(
+      "table 'units' declares no region column 'spike_times'",
+    );
+    const column = units.setRegionTable("electrodes", nwbfile.electrodes!);
+    // description and raggedness from the schema's Units
+    expect(column.spec).toMatchObject({
+      description: fieldDoc("electrodes"),
+      index: true,
+      table: nwbfile.electrodes,
+    });
+    units.addRow({ spike_times: [0.1, 0.2], electrodes: [0, 2] });
+    units.addRow({ spike_times: [0.3], electrodes: [1] });
+    nwbfile.add(units);
+    checkNwbfile(nwbfile);
+    const written = units.get("electrodes") as DatasetNode;
+    expect(written.neurodataType).toBe("DynamicTableRegion");
+    expect(written.getAttributeValue("table")).toBe(nwbfile.electrodes);
+    expect([...(written.data as { values: BigInt64Array }).values].map(Number)).toEqual([0, 2, 1]);
   });
 
   it("keeps every object_id when the same file is planned again", () => {

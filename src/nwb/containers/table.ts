@@ -60,6 +60,11 @@ export interface ColumnSpec {
    * fixes the target type of some region columns, e.g. SimultaneousRecordingsTable's `recordings`).
    */
   readonly tableType?: string;
+  /**
+   * A region column the schema declares without fixing the table it points into (Units' `electrodes`): it
+   * needs its table ({@link DynamicTable.setRegionTable}) before rows can fill it.
+   */
+  readonly region?: boolean;
   /** Data type of the column dataset when it is a VectorData subtype (e.g. TimeSeriesReferenceVectorData). */
   readonly columnType?: TypeIdentity;
 }
@@ -175,6 +180,25 @@ export class DynamicTable extends GroupNode {
   }
 
   /**
+   * Gives a region column the schema declares (description, ragged or not) the table its row indices point
+   * into, and creates it; only while the table has no rows.
+   *
+   * @example
+   * ```ts
+   * const units = new coreTypes.Units({ name: "units", description: "sorted units" });
+   * units.setRegionTable("electrodes", nwbfile.electrodes);
+   * units.addRow({ spike_times: [0.1, 0.2], electrodes: [0, 1] });
+   * ```
+   */
+  setRegionTable(name: string, table: DynamicTable): Column {
+    const declared = this.declared.get(name);
+    if (!declared?.region) throw new Error(`table '${this.name}' declares no region column '${name}'`);
+    if (this.length > 0) throw new Error(`table '${this.name}' has rows: set the table of '${name}' first`);
+    this.columns.delete(name);
+    return this.addColumn({ ...declared, table, tableType: undefined });
+  }
+
+  /**
    * Appends one row. Keys are column names; unknown keys create columns when the table declares them,
    * otherwise they are an error (add the column first, with a description).
    */
@@ -185,6 +209,11 @@ export class DynamicTable extends GroupNode {
       if (!declared || this.length > 0) {
         throw new Error(
           `table '${this.name}' has no column '${key}'; add it first with addColumn({ name: "${key}", description })`,
+        );
+      }
+      if (declared.region && !declared.table && !declared.tableType) {
+        throw new Error(
+          `column '${key}' of table '${this.name}' holds rows of another table: give it with setRegionTable("${key}", table) first`,
         );
       }
       this.addColumn(declared);

@@ -64,13 +64,15 @@ export class TypedTimeSeries extends TimeSeries {
 
 /**
  * A DynamicTable subtype: its predefined columns declared (required ones created; region columns into a table
- * type the schema fixes point to that table of the file), then its other fields.
+ * type the schema fixes point to that table of the file, others take theirs from `setRegionTable`), then its
+ * other fields.
  */
 export class TypedTable extends DynamicTable {
   constructor(definition: TypeDefinition, options: object) {
     const given = options as Options & { readonly description?: string };
-    // region columns are declared when the schema fixes the type of table they point into
-    const columns = columnsOf(definition).filter((c) => !c.region || c.tableType !== undefined);
+    // every predefined column is declared; a region column whose table the schema does not fix takes it from
+    // setRegionTable
+    const columns = columnsOf(definition);
     const fixedDescription = fieldsOf(definition).find((f) => f.key === "description")?.value;
     super(
       {
@@ -80,7 +82,10 @@ export class TypedTable extends DynamicTable {
       },
       identity(definition),
     );
-    for (const column of columns) if (column.required) this.addColumn(columnSpec(column));
+    for (const column of columns) {
+      if (column.required && (!column.region || column.tableType !== undefined))
+        this.addColumn(columnSpec(column));
+    }
     applyFields(
       this,
       fieldsOf(definition).filter((f) => f.key !== "description"),

@@ -135,7 +135,7 @@ export function isA(definition: TypeDefinition, ancestor: string): boolean {
 /**
  * A column definition as the table helpers declare it; `description` is the schema's doc, a region column
  * gets the table it points into, or the table type the schema fixes (found in the file when written); other
- * region columns are left to `addColumn`.
+ * region columns are marked `region` and take their table with `setRegionTable`.
  */
 export function columnSpec(column: ColumnDefinition, table?: ColumnSpec["table"]): ColumnSpec {
   const dtype = column.dtype === "numeric" ? undefined : column.dtype;
@@ -146,6 +146,7 @@ export function columnSpec(column: ColumnDefinition, table?: ColumnSpec["table"]
     ...(column.ragged ? { index: true } : {}),
     ...(column.region && table ? { table } : {}),
     ...(column.region && !table && column.tableType ? { tableType: column.tableType } : {}),
+    ...(column.region && !table && !column.tableType ? { region: true } : {}),
     ...(column.columnType ? { columnType: column.columnType } : {}),
   };
 }
