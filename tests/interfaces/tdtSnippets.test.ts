@@ -111,11 +111,11 @@ describe("TDT snippet stores as units", () => {
     expect(written.map((u) => u.name)).toEqual(["eS1s ch1#0", "eS1s ch2#1", "eS1s ch2#2"]);
     written.forEach((unit, i) => {
       const oracle = expected[i]!;
-      expect(unit.times.length).toBe(oracle.times.length);
-      unit.times.forEach((t, k) => expect(t).toBeCloseTo(oracle.times[k]!, 12));
+      const near = (values: number[], digits: number) => values.map((v) => expect.closeTo(v, digits));
+      expect(unit.times).toEqual(near(oracle.times, 12));
       // waveform_mean / waveform_sd are stored as float32 (~1e-5 V here: 10 digits is float32's precision)
-      unit.mean.forEach((v, k) => expect(v).toBeCloseTo(oracle.mean[k]!, 10));
-      unit.sd.forEach((v, k) => expect(v).toBeCloseTo(oracle.sd[k]!, 10));
+      expect(unit.mean).toEqual(near(oracle.mean, 10));
+      expect(unit.sd).toEqual(near(oracle.sd, 10));
     });
     expect(written.reduce((n, u) => n + u.times.length, 0)).toBe(14);
   });
