@@ -27,7 +27,7 @@ print(json.dumps({"data": s["data"][:].tolist(), "dtype": str(s["data"].dtype), 
     "rate": float(s["starting_time"].attrs["rate"]), "start": float(s["starting_time"][()]),
     "description": s.attrs["description"], "rel_x": e["rel_x"][:].tolist(), "rel_y": e["rel_y"][:].tolist(),
     "names": [x.decode() for x in e["channel_name"][:]], "shapes": [x.decode() for x in e["contact_shapes"][:]],
-    "devices": list(f["general/devices"].keys())}))
+    "devices": {k: v.attrs["description"] for k, v in f["general/devices"].items()}}))
 `;
 
 describe.skipIf(!HAVE)("MEArec interface (CLI)", () => {
@@ -93,7 +93,9 @@ describe.skipIf(!HAVE)("MEArec interface (CLI)", () => {
     expect(written.rel_y).toEqual(source.planar.map((p) => p[1]));
     expect(written.names).toEqual(["1", "2", "3", "4"]);
     expect(written.shapes).toEqual(Array(4).fill(source.shape));
-    expect(written.devices).toEqual([source.electrodeName]);
+    expect(written.devices).toEqual({
+      DeviceEcephys: `MEArec simulated probe ${source.electrodeName}: ${source.description}`,
+    });
     const { fs: _fs, dtype: _dtype, ...parameters } = source.info.recordings!;
     expect(JSON.parse(written.description.replace(/^[^{]*/, ""))).toEqual(parameters);
   });

@@ -8,7 +8,7 @@ import {
   type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
 import { type MearecFile, type MearecInfo, openMearecFile } from "../../formats/mearec/index.js";
@@ -29,7 +29,7 @@ const GROUP = "ElectrodeGroup";
  * A MEArec simulated recording (`.h5`) as an ElectricalSeries: the traces in their stored type (float32 µV by
  * default, so `conversion` 1e-6 to volts as NeuroConv writes; integer traces with MEArec's `gain_to_uV`),
  * channels `1`…`N` on the simulated probe (`rel_x`/`rel_y` on the probe plane, as probeinterface places
- * them), the probe model as the Device and the simulation parameters (`info/recordings`, less fs and dtype)
+ * them), the probe model in the Device's description and the simulation parameters (`info/recordings`, less fs and dtype)
  * as the series description, like NeuroConv. A file without `recordings` (probe and parameters only) is
  * refused with a SourceDataError; the ground-truth spike trains are named in a warning, not written.
  *
@@ -81,20 +81,18 @@ export class MEArecRecordingInterface extends BaseRecordingInterface<MEArecRecor
     return this.mearec.startingTime;
   }
 
+  /** The simulated probe: MEArec's `electrode_name` (NeuroConv's device name) and its description. */
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    const { probe } = this.mearec;
+    return {
+      description: `MEArec simulated probe ${probe.name}${probe.description ? `: ${probe.description}` : ""}`,
+    };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
     const { probe, info } = this.mearec;
-    metadata.Ecephys.Device = [
-      { name: probe.name, description: probe.description ?? `MEArec simulated probe ${probe.name}` },
-    ];
-    metadata.Ecephys.ElectrodeGroup = [
-      {
-        name: GROUP,
-        description: `the ${probe.positions.length} contacts of the simulated ${probe.name} probe`,
-        location: "unknown",
-        device: probe.name,
-      },
-    ];
+    metadata.Ecephys.ElectrodeGroup[0].description = `the ${probe.positions.length} contacts of the simulated ${probe.name} probe`;
     const { fs: _fs, dtype: _dtype, ...parameters } = (info.recordings ?? {}) as MearecInfo;
     metadata.Ecephys[this.seriesKey] = {
       name: this.seriesKey,

@@ -9,12 +9,9 @@ import {
   type RecordingStream,
 } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
-import type {
-  RecordingConversionOptions,
-  RecordingMetadata,
-} from "../../conversion/ecephys/recordingInterface.js";
+import type { RecordingConversionOptions } from "../../conversion/ecephys/recordingInterface.js";
 import { addSortingToNwbfile, type SortedUnit } from "../../conversion/ecephys/sorting.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
@@ -217,16 +214,11 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
     return new Date(this.block.startTimestamp * 1000).toISOString();
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: "Tucker-Davis Technologies acquisition",
-        manufacturer: "Tucker-Davis Technologies",
-      },
-    ];
-    return metadata;
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return {
+      description: "Tucker-Davis Technologies acquisition",
+      manufacturer: "Tucker-Davis Technologies",
+    };
   }
 
   override addToNwbfile(
