@@ -312,8 +312,9 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
 function withFlagNames(message: string, entry: RegisteredInterface | undefined): string {
   if (!entry) return message;
   let text = message;
-  for (const { property, flag } of sourceFlags(entry.cls.getSourceSchema(), pathArgumentOf(entry.cls))) {
-    text = text.replace(new RegExp(`\\b${property}\\b(?! \\(--)`, "g"), `${property} (--${flag})`);
+  for (const { property, option } of sourceFlags(entry.cls.getSourceSchema(), pathArgumentOf(entry.cls))) {
+    // option.long, not the flag: a boolean that defaults to true is given as --no-<flag>
+    text = text.replace(new RegExp(`\\b${property}\\b(?! \\(--)`, "g"), `${property} (${option.long})`);
   }
   return text;
 }
