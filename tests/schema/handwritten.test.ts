@@ -29,6 +29,7 @@ const GUARDED: { file: string; types: string[]; allowed?: Record<string, string>
   { file: "src/nwb/containers/base.ts", types: ["TimeSeries", "ProcessingModule", "Images"] },
   { file: "src/nwb/containers/ecephys.ts", types: ["Device", "ElectrodeGroup", "ElectricalSeries"] },
   { file: "src/nwb/containers/image.ts", types: ["ImageSeries"] },
+  { file: "src/nwb/containers/behavior.ts", types: ["SpatialSeries"] },
   {
     file: "src/conversion/icephys/nwbObjects.ts",
     types: [

@@ -2,14 +2,22 @@
  * Behavior: SpatialSeries and the containers that group series (Position, BehavioralEvents,
  * BehavioralTimeSeries, ...).
  */
+import type { SpatialSeriesOptions as GeneratedSpatialSeriesOptions } from "../types/core.js";
+import * as coreDefinitions from "../types/coreDefinitions.js";
+import { applyFields } from "../types/definition.js";
 import { coreType, TimeSeries, type TimeSeriesOptions } from "./base.js";
 import { GroupNode } from "./node.js";
 
-export interface SpatialSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
+/** The fields SpatialSeries adds to TimeSeries (its data and unit are TimeSeries' fields, set by TimeSeries). */
+const SPATIAL_SERIES_OWN_FIELDS = coreDefinitions.SpatialSeries.ownFields.filter(
+  (f) => f.key !== "data" && !f.key.startsWith("data__"),
+);
+
+export interface SpatialSeriesOptions
+  extends Omit<TimeSeriesOptions, "unit">,
+    Pick<GeneratedSpatialSeriesOptions, "reference_frame"> {
   /** Unit of the coordinates (default "meters"). */
   readonly unit?: string;
-  /** What the coordinates are relative to, e.g. "top-left corner of the arena". */
-  readonly reference_frame?: string;
 }
 
 /**
@@ -24,7 +32,7 @@ export interface SpatialSeriesOptions extends Omit<TimeSeriesOptions, "unit"> {
 export class SpatialSeries extends TimeSeries {
   constructor(options: SpatialSeriesOptions) {
     super({ ...options, unit: options.unit ?? "meters" }, coreType("SpatialSeries"));
-    this.setDataset("reference_frame", options.reference_frame);
+    applyFields(this, SPATIAL_SERIES_OWN_FIELDS, options as unknown as Readonly<Record<string, unknown>>);
   }
 }
 

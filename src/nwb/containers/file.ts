@@ -2,7 +2,10 @@
  * The NWB file root and the subject.
  */
 import { randomUUID } from "node:crypto";
+import { defaultRegistry } from "../schema/index.js";
 import { core } from "../schema/namespaces/index.js";
+import { isOptional } from "../schema/registry.js";
+import { type GroupSpec, typeIncOf } from "../schema/spec.js";
 import type {
   NWBFileOptions as GeneratedNWBFileOptions,
   SubjectOptions as GeneratedSubjectOptions,
@@ -20,6 +23,20 @@ import {
 import { type IntervalRow, TimeIntervals, Units } from "./misc.js";
 import { GroupNode } from "./node.js";
 import { formatDatetime, formatZonedDatetime, localIsoNow } from "./time.js";
+
+/** Paths of the untyped groups the schema requires in every file (acquisition, stimulus/presentation, ...). */
+const REQUIRED_GROUPS: readonly (readonly string[])[] = (() => {
+  const paths: string[][] = [];
+  const walk = (groups: Iterable<GroupSpec>, parent: readonly string[]) => {
+    for (const group of groups) {
+      if (!group.name || typeIncOf(group) || isOptional(group.quantity)) continue;
+      paths.push([...parent, group.name]);
+      walk(group.groups ?? [], [...parent, group.name]);
+    }
+  };
+  walk(defaultRegistry().resolve("NWBFile").namedGroups.values(), []);
+  return paths;
+})();
 
 /** Version of the NWB core schema this package writes. */
 export const NWB_VERSION = core.declaration.version;
@@ -130,10 +147,7 @@ export class NWBFile extends GroupNode {
       file_create_date: (options.file_create_date ?? [localIsoNow()]).map(formatDatetime),
     };
     applyFields(this, ROOT_FIELDS, { ...options, ...root });
-    for (const name of ["acquisition", "analysis", "processing", "general"]) this.subgroup(name);
-    const stimulus = this.subgroup("stimulus");
-    stimulus.subgroup("presentation");
-    stimulus.subgroup("templates");
+    for (const path of REQUIRED_GROUPS) path.reduce<GroupNode>((group, name) => group.subgroup(name), this);
     this.setGeneral(options);
   }
 
