@@ -102,7 +102,7 @@ describe("chunk geometry", () => {
   it("cuts straight into shuffled bytes, equal to cutting then shuffling", () => {
     for (const block of [rows2d(0, 7, 5), Int16Array.from(rows2d(0, 7, 5), (v) => v - 3000)]) {
       const plain = [...cutBlock(block, 0, [7, 5], [3, 2])];
-      const shuffled = [...cutBlock(block, 0, [7, 5], [3, 2], true)];
+      const shuffled = [...cutBlock(block, 0, [7, 5], [3, 2], { shuffled: true })];
       expect(shuffled.map((c) => c.index)).toEqual(plain.map((c) => c.index));
       shuffled.forEach((c, i) => {
         expect(c.bytes).toEqual(shuffleBytes(plain[i]!.bytes, block.BYTES_PER_ELEMENT));
