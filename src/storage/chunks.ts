@@ -3,6 +3,7 @@
  * a block of whole rows, and cropping an edge chunk back to the part that lies inside the dataset.
  */
 import type { TypedArray } from "../data/dtype.js";
+import type { WordShuffler } from "./wordShuffle.js";
 
 /** Number of chunks along each axis. */
 export function chunkGrid(shape: readonly number[], chunks: readonly number[]): number[] {
@@ -111,15 +112,26 @@ function copyBoxShuffled(
   target: Uint8Array,
   chunkShape: readonly number[],
   count: readonly number[],
+  staged: WordShuffler | undefined,
 ): void {
   const size = source.BYTES_PER_ELEMENT;
   const n = target.length / size;
   const zero = new Array<number>(count.length).fill(0);
   if (size === 2) {
     const words = new Uint16Array(source.buffer, source.byteOffset, source.length);
-    forEachPlane(sourceShape, sourceOffset, chunkShape, zero, count, (s, t, rows, length, ss, ts) =>
-      shuffleWords(words, target, n, s, t, rows, length, ss, ts),
-    );
+    // SIMD for runs of 16 samples, the JavaScript loop for the rest of each run
+    let simd = 0;
+    if (staged) {
+      if (count.some((c, axis) => c < chunkShape[axis]!)) staged.clearChunk();
+      forEachPlane(sourceShape, sourceOffset, chunkShape, zero, count, (s, t, rows, length, ss, ts) => {
+        simd = length & ~15;
+        if (simd > 0) staged.plane(s, t, rows, simd, ss, ts);
+      });
+      staged.output(target);
+    }
+    forEachPlane(sourceShape, sourceOffset, chunkShape, zero, count, (s, t, rows, length, ss, ts) => {
+      if (length > simd) shuffleWords(words, target, n, s + simd, t + simd, rows, length - simd, ss, ts);
+    });
     return;
   }
   const bytes = new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
@@ -161,9 +173,14 @@ export interface CutChunk {
   readonly bytes: Uint8Array;
 }
 
+/** Blocks up to this size are shuffled with SIMD (they are copied into WebAssembly memory, 32-bit). */
+const MAX_STAGED_BYTES = 1024 ** 3;
+
 export interface CutOptions {
   /** Each chunk's bytes come out already byte-shuffled (one pass instead of two). */
   readonly shuffled?: boolean;
+  /** Shuffles two-byte samples with SIMD (one per dataset: it keeps a copy of the block). */
+  readonly wordShuffler?: WordShuffler;
   /**
    * Gives the bytes for the next chunk (a chunk's size; contents need not be zero). Default: new memory
    * per chunk. The pipeline hands back the buffers of stored chunks, sparing page faults and GC.
@@ -202,13 +219,18 @@ export function* cutBlock(
   const zero = new Array<number>(shape.length).fill(0);
   const position = new Array<number>(shape.length).fill(0);
   if (grid.some((g) => g === 0)) return;
+  const staged =
+    options.shuffled && block.BYTES_PER_ELEMENT === 2 && block.byteLength <= MAX_STAGED_BYTES
+      ? options.wordShuffler
+      : undefined;
+  staged?.stage(new Uint8Array(block.buffer, block.byteOffset, block.byteLength), chunkBytes);
   for (;;) {
     const count = chunkExtent(blockShape, chunks, position);
     const offset = position.map((p, axis) => p * chunks[axis]!);
     const bytes = take(chunkBytes);
     // an edge chunk is zero-padded to the full chunk shape (the buffer may hold an earlier chunk)
     if (count.some((c, axis) => c < chunks[axis]!)) bytes.fill(0);
-    if (options.shuffled) copyBoxShuffled(block, blockShape, offset, bytes, chunks, count);
+    if (options.shuffled) copyBoxShuffled(block, blockShape, offset, bytes, chunks, count, staged);
     else {
       const chunk = new Ctor(bytes.buffer, bytes.byteOffset, chunkElements);
       copyBox(block, blockShape, offset, chunk, chunks, zero, count);

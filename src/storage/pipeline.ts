@@ -19,6 +19,7 @@ import {
 import { cutBlock } from "./chunks.js";
 import { encodeChunk } from "./codecs.js";
 import type { ChunkedDatasetRequest, ChunkedDatasetWriter, ChunkedDtype, StopSignal } from "./types.js";
+import { WordShuffler } from "./wordShuffle.js";
 
 /** Default number of chunks encoded at once: one per core. */
 export function defaultJobs(): number {
@@ -138,6 +139,7 @@ export async function writeChunkedRows(
   // cost a page fault per 4 KiB and a GC of every chunk (about 1 s per GB of int16 data).
   const spareBuffers: Uint8Array[] = [];
   const takeBuffer = (byteLength: number) => spareBuffers.pop() ?? new Uint8Array(byteLength);
+  const wordShuffler = shuffleWhileCutting && size === 2 ? new WordShuffler() : undefined;
   let next = rows > 0 ? fetch(0) : undefined;
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
@@ -151,7 +153,11 @@ export async function writeChunkedRows(
       );
     }
     const stored = asStoredArray(block, dtype);
-    const cut = cutBlock(stored, start, shape, chunks, { shuffled: shuffleWhileCutting, buffer: takeBuffer });
+    const cut = cutBlock(stored, start, shape, chunks, {
+      shuffled: shuffleWhileCutting,
+      buffer: takeBuffer,
+      ...(wordShuffler && { wordShuffler }),
+    });
     for (const chunk of cut) {
       options.signal?.throwIfAborted();
       await options.pool.run(async () => {

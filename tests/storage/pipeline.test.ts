@@ -12,6 +12,7 @@ import {
 } from "../../src/storage/codecs.js";
 import { TaskPool, writeChunkedRows } from "../../src/storage/pipeline.js";
 import type { ChunkedDatasetRequest, ChunkedDatasetWriter } from "../../src/storage/types.js";
+import { WordShuffler } from "../../src/storage/wordShuffle.js";
 
 /** The value at (r, c) of the test arrays: distinct everywhere, so misplaced elements show. */
 const at = (r: number, c: number) => r * 1000 + c;
@@ -107,6 +108,44 @@ describe("chunk geometry", () => {
       shuffled.forEach((c, i) => {
         expect(c.bytes).toEqual(shuffleBytes(plain[i]!.bytes, block.BYTES_PER_ELEMENT));
       });
+    }
+  });
+
+  it("shuffles int16 with SIMD exactly as HDF5's shuffle, into reused buffers, edges zero-padded", () => {
+    const shuffler = new WordShuffler();
+    const cases: [number[], number[]][] = [
+      [
+        [70, 53],
+        [32, 37],
+      ], // runs of 32 + 5 and 16 + 0 samples, edge chunks on both axes
+      [
+        [40, 64],
+        [40, 64],
+      ], // one full chunk, runs of exactly 64
+      [
+        [9, 5, 40],
+        [4, 3, 18],
+      ], // three-dimensional, runs of 16 + 2
+      [[33], [16]], // one-dimensional
+      [
+        [5, 7],
+        [5, 7],
+      ], // runs shorter than 16: no SIMD at all
+    ];
+    for (const [shape, chunks] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const block = Int16Array.from({ length: size }, (_, i) => ((i * 7919) % 65536) - 32768);
+      const plain = [...cutBlock(block, 0, shape, chunks)];
+      const reused = new Uint8Array(chunks.reduce((a, b) => a * b, 2)).fill(0xab); // a previous chunk's bytes
+      const options = { shuffled: true, wordShuffler: shuffler, buffer: () => reused };
+      let k = 0;
+      // compared as each chunk is cut: the next one overwrites the buffer
+      for (const chunk of cutBlock(block, 0, shape, chunks, options)) {
+        expect(chunk.index).toEqual(plain[k]!.index);
+        expect(chunk.bytes).toEqual(shuffleBytes(plain[k]!.bytes, 2));
+        k++;
+      }
+      expect(k).toBe(plain.length);
     }
   });
 
