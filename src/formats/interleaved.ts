@@ -7,7 +7,14 @@
  * wanted channels, never more than `blockBytes` at a time.
  */
 import type { FileHandle } from "node:fs/promises";
-import { allocate, bytesPerElement, type NumericDtype, type TypedArray, viewAs } from "../data/dtype.js";
+import {
+  allocate,
+  bytesPerElement,
+  type NumericDtype,
+  type TypedArray,
+  typedArrayFor,
+  viewAs,
+} from "../data/dtype.js";
 import type { ChunkSource } from "../data/lazy.js";
 import {
   checkRange,
@@ -106,7 +113,7 @@ export class InterleavedFile {
    * Rows `[start, end)` of the given channels (column indices, in the order wanted), row-major.
    * `channels` undefined means every channel in file order.
    */
-  async readRows(start: number, end: number, channels?: Int32Array): Promise<TypedArray> {
+  async readRows(start: number, end: number, channels?: Int32Array, reuse?: TypedArray): Promise<TypedArray> {
     checkRange(start, end, this.numSamples, "samples", this.path);
     const rows = end - start;
     const picked = channels === undefined || isIdentity(channels, this.numChannels) ? undefined : channels;
@@ -114,7 +121,7 @@ export class InterleavedFile {
     // Most channels kept in file order (all but a sync channel, say): rows are read straight into the
     // output and packed in place, one memmove per row; no scratch buffer, no second pass over the data.
     const inPlace = picked !== undefined && isIncreasing(picked) && 2 * width >= this.numChannels;
-    const out = allocate(this.dtype, rows * (inPlace ? this.numChannels : width));
+    const out = reusedOrNew(reuse, this.dtype, rows * (inPlace ? this.numChannels : width));
     if (rows === 0) return out;
     const rowsPerRead = Math.max(1, Math.floor(this.blockBytes / this.rowBytes));
     // The handle lives for one call: none can leak, and one open per block is negligible next to reading it.
@@ -161,7 +168,7 @@ export class InterleavedFile {
     return {
       dtype: this.dtype,
       shape: [this.numSamples, picked?.length ?? this.numChannels],
-      readRows: (start, end) => this.readRows(start, end, picked),
+      readRows: (start, end, reuse) => this.readRows(start, end, picked, reuse),
     };
   }
 
@@ -171,7 +178,7 @@ export class InterleavedFile {
     return {
       dtype: this.dtype,
       shape: [this.numSamples],
-      readRows: (start, end) => this.readRows(start, end, picked),
+      readRows: (start, end, reuse) => this.readRows(start, end, picked, reuse),
     };
   }
 
@@ -221,6 +228,20 @@ function isIdentity(channels: Int32Array, count: number): boolean {
   if (channels.length !== count) return false;
   for (let i = 0; i < count; i++) if (channels[i] !== i) return false;
   return true;
+}
+
+/**
+ * `length` elements of `dtype` in the memory of `reuse` (an array returned earlier, possibly a view of
+ * the start of its buffer) when it is of that type and large enough, else a new array.
+ */
+function reusedOrNew(reuse: TypedArray | undefined, dtype: NumericDtype, length: number): TypedArray {
+  if (
+    reuse instanceof typedArrayFor(dtype) &&
+    reuse.buffer.byteLength - reuse.byteOffset >= length * reuse.BYTES_PER_ELEMENT
+  ) {
+    return viewAs(dtype, reuse.buffer, reuse.byteOffset, length);
+  }
+  return allocate(dtype, length);
 }
 
 function isIncreasing(channels: Int32Array): boolean {

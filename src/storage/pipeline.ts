@@ -82,8 +82,8 @@ export class TaskPool {
   }
 }
 
-/** Where blocks come from: rows `[start, end)` of the first axis, row-major. */
-export type ReadRows = (start: number, end: number) => Promise<TypedArray> | TypedArray;
+/** Where blocks come from: rows `[start, end)` of the first axis, row-major; `reuse` is a finished block. */
+export type ReadRows = (start: number, end: number, reuse?: TypedArray) => Promise<TypedArray> | TypedArray;
 
 export interface ChunkedWriteOptions {
   readonly pool: TaskPool;
@@ -129,9 +129,9 @@ export async function writeChunkedRows(
   // shuffle only moves bytes: as the first filter it is done while cutting, saving a pass over the data
   const shuffleWhileCutting = filters[0]?.codec === "shuffle" && size > 1;
   const remaining = shuffleWhileCutting ? filters.slice(1) : filters;
-  const fetch = (start: number) => {
+  const fetch = (start: number, reuse: TypedArray | undefined) => {
     const end = Math.min(rows, start + step);
-    const pending = Promise.resolve().then(() => read(start, end));
+    const pending = Promise.resolve().then(() => read(start, end, reuse));
     pending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
     return pending;
   };
@@ -140,11 +140,13 @@ export async function writeChunkedRows(
   const spareBuffers: Uint8Array[] = [];
   const takeBuffer = (byteLength: number) => spareBuffers.pop() ?? new Uint8Array(byteLength);
   const wordShuffler = shuffleWhileCutting && size === 2 ? new WordShuffler() : undefined;
-  let next = rows > 0 ? fetch(0) : undefined;
+  // The block before the current one has been cut: its memory is offered to the source for the next read.
+  let finished: TypedArray | undefined;
+  let next = rows > 0 ? fetch(0, undefined) : undefined;
   for (let start = 0; start < rows; start += step) {
     const end = Math.min(rows, start + step);
     const block = await next!;
-    next = end < rows ? fetch(end) : undefined;
+    next = end < rows ? fetch(end, finished) : undefined;
     if (block.length !== (end - start) * rowElements) {
       throw new RangeError(
         `${options.name}: the data source returned ${block.length} values for rows ${start}-${end}, expected ${
@@ -165,6 +167,7 @@ export async function writeChunkedRows(
         spareBuffers.push(chunk.bytes);
       });
     }
+    finished = block;
     options.onBlock?.(end - start);
   }
 }

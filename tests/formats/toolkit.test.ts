@@ -82,6 +82,15 @@ describe("InterleavedFile", () => {
     expect(Array.from(picked, Number)).toEqual(
       Array.from({ length: 27 }, (_, i) => kept.map((c) => wide(2 + i, c))).flat(),
     );
+    // a finished block offered back is filled anew in place; a too small one is not used
+    const again = await file.source(kept).readRows(0, 27, picked);
+    expect(again.buffer).toBe(picked.buffer);
+    expect(Array.from(again, Number)).toEqual(
+      Array.from({ length: 27 }, (_, i) => kept.map((c) => wide(i, c))).flat(),
+    );
+    const larger = await file.source(kept).readRows(0, 30, new Int16Array(3));
+    expect(larger.length).toBe(30 * kept.length);
+    expect(larger[kept.length * 29 + 1]).toBe(wide(29, kept[1]!));
   });
 
   it("reads int16 records at a stride, across record boundaries (Neuralynx-like)", async () => {

@@ -185,6 +185,8 @@ describe("chunk pipeline", () => {
   it("reads the next block while the current one is being stored, and keeps at most `jobs` chunks", async () => {
     const request: ChunkedDatasetRequest = { dtype: "int32", shape: [40, 4], chunks: [10, 4], filters: [] };
     const events: string[] = [];
+    const blocks: Int32Array[] = [];
+    const offered: (Int32Array | undefined)[] = [];
     const pool = new TaskPool(2);
     const writer: ChunkedDatasetWriter = {
       async writeChunk(index) {
@@ -196,9 +198,11 @@ describe("chunk pipeline", () => {
     await writeChunkedRows(
       writer,
       request,
-      async (start, end) => {
+      async (start, end, reuse) => {
         events.push(`read ${start}`);
-        return rows2d(start, end, 4);
+        offered.push(reuse as Int32Array | undefined);
+        blocks.push(rows2d(start, end, 4));
+        return blocks.at(-1)!;
       },
       { pool, blockRows: 10, name: "/x" },
     );
@@ -207,6 +211,9 @@ describe("chunk pipeline", () => {
     expect(events.indexOf("read 10")).toBeLessThan(events.indexOf("store 0 end"));
     // back-pressure: the third chunk starts only after the first finished
     expect(events.indexOf("store 2 start")).toBeGreaterThan(events.indexOf("store 0 end"));
+    // the block before the current one (cut already) is offered back to the source for the next read
+    expect(offered).toEqual([undefined, undefined, blocks[0], blocks[1]]);
+    expect(offered[2]).toBe(blocks[0]);
   });
 
   it("stops at the first failure and names the source's problem", async () => {
