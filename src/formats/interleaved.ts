@@ -67,6 +67,8 @@ export class InterleavedFile {
   /** First row of each listed record (for "listed" layouts). */
   private readonly firstRows: Float64Array | undefined;
   private readonly scratch = new Scratch();
+  /** The whole arrays behind the packed views {@link readRows} returned (they can be filled anew whole). */
+  private readonly packedFrom = new WeakMap<TypedArray, TypedArray>();
 
   constructor(layout: InterleavedLayout) {
     this.path = layout.path;
@@ -121,7 +123,7 @@ export class InterleavedFile {
     // Most channels kept in file order (all but a sync channel, say): rows are read straight into the
     // output and packed in place, one memmove per row; no scratch buffer, no second pass over the data.
     const inPlace = picked !== undefined && isIncreasing(picked) && 2 * width >= this.numChannels;
-    const out = reusedOrNew(reuse, this.dtype, rows * (inPlace ? this.numChannels : width));
+    const out = this.reusedOrNew(reuse, rows * (inPlace ? this.numChannels : width));
     if (rows === 0) return out;
     const rowsPerRead = Math.max(1, Math.floor(this.blockBytes / this.rowBytes));
     // The handle lives for one call: none can leak, and one open per block is negligible next to reading it.
@@ -149,11 +151,26 @@ export class InterleavedFile {
         }
         r += n;
       }
-      return inPlace ? out.subarray(0, rows * width) : out;
+      if (!inPlace) return out;
+      const packed = out.subarray(0, rows * width);
+      this.packedFrom.set(packed, out);
+      return packed;
     } finally {
       if (scratch) this.scratch.release(scratch);
       await handle.close();
     }
+  }
+
+  /**
+   * `length` elements in the memory of `reuse` (memory offered by the caller, or an array returned earlier)
+   * when it is of this file's type and large enough, else a new array.
+   */
+  private reusedOrNew(reuse: TypedArray | undefined, length: number): TypedArray {
+    const whole = reuse && (this.packedFrom.get(reuse) ?? reuse);
+    if (whole instanceof typedArrayFor(this.dtype) && whole.length >= length) {
+      return viewAs(this.dtype, whole.buffer, whole.byteOffset, length);
+    }
+    return allocate(this.dtype, length);
   }
 
   private async read(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
@@ -228,20 +245,6 @@ function isIdentity(channels: Int32Array, count: number): boolean {
   if (channels.length !== count) return false;
   for (let i = 0; i < count; i++) if (channels[i] !== i) return false;
   return true;
-}
-
-/**
- * `length` elements of `dtype` in the memory of `reuse` (an array returned earlier, possibly a view of
- * the start of its buffer) when it is of that type and large enough, else a new array.
- */
-function reusedOrNew(reuse: TypedArray | undefined, dtype: NumericDtype, length: number): TypedArray {
-  if (
-    reuse instanceof typedArrayFor(dtype) &&
-    reuse.buffer.byteLength - reuse.byteOffset >= length * reuse.BYTES_PER_ELEMENT
-  ) {
-    return viewAs(dtype, reuse.buffer, reuse.byteOffset, length);
-  }
-  return allocate(dtype, length);
 }
 
 function isIncreasing(channels: Int32Array): boolean {

@@ -122,12 +122,15 @@ function copyBoxShuffled(
     // SIMD for runs of 16 samples, the JavaScript loop for the rest of each run
     let simd = 0;
     if (staged) {
-      if (count.some((c, axis) => c < chunkShape[axis]!)) staged.clearChunk();
+      staged.begin(
+        target,
+        count.some((c, axis) => c < chunkShape[axis]!),
+      );
       forEachPlane(sourceShape, sourceOffset, chunkShape, zero, count, (s, t, rows, length, ss, ts) => {
         simd = length & ~15;
         if (simd > 0) staged.plane(s, t, rows, simd, ss, ts);
       });
-      staged.output(target);
+      staged.end(target);
     }
     forEachPlane(sourceShape, sourceOffset, chunkShape, zero, count, (s, t, rows, length, ss, ts) => {
       if (length > simd) shuffleWords(words, target, n, s + simd, t + simd, rows, length - simd, ss, ts);
@@ -173,14 +176,11 @@ export interface CutChunk {
   readonly bytes: Uint8Array;
 }
 
-/** Blocks up to this size are shuffled with SIMD (they are copied into WebAssembly memory, 32-bit). */
-const MAX_STAGED_BYTES = 1024 ** 3;
-
 export interface CutOptions {
   /** Each chunk's bytes come out already byte-shuffled (one pass instead of two). */
   readonly shuffled?: boolean;
-  /** Shuffles two-byte samples with SIMD (one per dataset: it keeps a copy of the block). */
-  readonly wordShuffler?: WordShuffler;
+  /** Holds this block (see {@link WordShuffler.stage}): two-byte samples are shuffled with SIMD. */
+  readonly staged?: WordShuffler;
   /**
    * Gives the bytes for the next chunk (a chunk's size; contents need not be zero). Default: new memory
    * per chunk. The pipeline hands back the buffers of stored chunks, sparing page faults and GC.
@@ -219,11 +219,7 @@ export function* cutBlock(
   const zero = new Array<number>(shape.length).fill(0);
   const position = new Array<number>(shape.length).fill(0);
   if (grid.some((g) => g === 0)) return;
-  const staged =
-    options.shuffled && block.BYTES_PER_ELEMENT === 2 && block.byteLength <= MAX_STAGED_BYTES
-      ? options.wordShuffler
-      : undefined;
-  staged?.stage(new Uint8Array(block.buffer, block.byteOffset, block.byteLength), chunkBytes);
+  const staged = block.BYTES_PER_ELEMENT === 2 ? options.staged : undefined;
   for (;;) {
     const count = chunkExtent(blockShape, chunks, position);
     const offset = position.map((p, axis) => p * chunks[axis]!);

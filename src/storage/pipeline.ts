@@ -12,9 +12,11 @@ import {
   bytesPerElement,
   elementCount,
   isTypedArray,
+  type NumericDtype,
   type TypedArray,
   toTypedArray,
   typedArrayFor,
+  viewAs,
 } from "../data/dtype.js";
 import { cutBlock } from "./chunks.js";
 import { encodeChunk } from "./codecs.js";
@@ -135,18 +137,32 @@ export async function writeChunkedRows(
     pending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
     return pending;
   };
+  // Two-byte samples (int16 ephys, the bulk of conversions) are shuffled with SIMD in a memory of its own
+  // that the source reads blocks into and chunks are cut into: no copies in or out.
+  const chunkBytes = elementCount(chunks) * size;
+  const blockBytes = Math.min(step, rows) * rowElements * size;
+  const slots = options.pool.jobs + 1;
+  const simd =
+    shuffleWhileCutting && size === 2 && WordShuffler.fits(blockBytes, chunkBytes, slots)
+      ? new WordShuffler(blockBytes, chunkBytes, slots)
+      : undefined;
   // Buffers of stored chunks are cut into again: at most jobs + 1 exist, and fresh memory per chunk would
   // cost a page fault per 4 KiB and a GC of every chunk (about 1 s per GB of int16 data).
-  const spareBuffers: Uint8Array[] = [];
+  const spareBuffers: Uint8Array[] = simd ? [...simd.slots] : [];
   const takeBuffer = (byteLength: number) => spareBuffers.pop() ?? new Uint8Array(byteLength);
-  const wordShuffler = shuffleWhileCutting && size === 2 ? new WordShuffler() : undefined;
-  // The block before the current one has been cut: its memory is offered to the source for the next read.
+  // Memory offered to the source for block k: a shuffler area, or the block before the previous one
+  // (cut already; a source may fill it anew instead of allocating).
   let finished: TypedArray | undefined;
-  let next = rows > 0 ? fetch(0, undefined) : undefined;
-  for (let start = 0; start < rows; start += step) {
+  const offer = (k: number) => {
+    if (!simd) return finished;
+    const area = simd.area(k);
+    return viewAs(dtype as NumericDtype, area.buffer, area.byteOffset, area.byteLength / size);
+  };
+  let next = rows > 0 ? fetch(0, offer(0)) : undefined;
+  for (let start = 0, k = 0; start < rows; start += step, k++) {
     const end = Math.min(rows, start + step);
     const block = await next!;
-    next = end < rows ? fetch(end, finished) : undefined;
+    next = end < rows ? fetch(end, offer(k + 1)) : undefined;
     if (block.length !== (end - start) * rowElements) {
       throw new RangeError(
         `${options.name}: the data source returned ${block.length} values for rows ${start}-${end}, expected ${
@@ -155,10 +171,11 @@ export async function writeChunkedRows(
       );
     }
     const stored = asStoredArray(block, dtype);
+    simd?.stage(new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), k);
     const cut = cutBlock(stored, start, shape, chunks, {
       shuffled: shuffleWhileCutting,
       buffer: takeBuffer,
-      ...(wordShuffler && { wordShuffler }),
+      ...(simd && { staged: simd }),
     });
     for (const chunk of cut) {
       options.signal?.throwIfAborted();

@@ -90,42 +90,77 @@ function kernelModule(): Uint8Array {
 
 let compiled: object | undefined;
 
+/** Largest memory a shuffler lays out (addresses are 32-bit; beyond this the JavaScript loop serves). */
+export const MAX_SHUFFLER_BYTES = 1024 ** 3;
+
+const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
 /**
- * Shuffles boxes of one staged block of two-byte samples into a chunk. Holds the block and one chunk in
- * its own memory (grown, never shrunk, while it lives): keep one per dataset, not per process.
+ * The SIMD shuffle for one dataset, in its own memory laid out once: two block areas (the block being cut
+ * and the next one being read: the pipeline offers them to the source, which reads straight into them),
+ * `slots` chunk buffers that the pipeline cuts into and hands to deflate, and a scratch chunk for
+ * other targets. Blocks and chunks elsewhere are copied in and out. The layout never grows, so the views
+ * handed out stay valid while zlib reads them on other threads.
  */
 export class WordShuffler {
-  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly memory: { readonly buffer: ArrayBuffer };
   private readonly kernel: Kernel;
+  private readonly areaBytes: number;
+  private readonly scratchAt: number;
+  /** Byte address of the staged block. */
+  private blockAt = 0;
+  /** Byte address and size of the chunk being cut. */
   private chunkAt = 0;
-  private chunkBytes = 0;
+  private readonly chunkBytes: number;
+  /** Chunk buffers in this memory (shuffling into them needs no copy out). */
+  readonly slots: Uint8Array[] = [];
 
-  constructor() {
-    compiled ??= new WebAssembly.Module(kernelModule());
-    const instance = new WebAssembly.Instance(compiled, { env: { memory: this.memory } });
-    this.kernel = instance.exports.shuffle16 as Kernel;
+  /** Fits a layout for blocks of `blockBytes` (areas get 1/8 more, for sources that read whole rows and pack). */
+  static fits(blockBytes: number, chunkBytes: number, slots: number): boolean {
+    return 2 * align(blockBytes * 1.125) + (slots + 1) * align(chunkBytes) <= MAX_SHUFFLER_BYTES;
   }
 
-  /** Copies `block` in (once per block), with room for one chunk of `chunkBytes` behind it. */
-  stage(block: Uint8Array, chunkBytes: number): void {
-    const chunkAt = Math.ceil(block.byteLength / 16) * 16;
-    const needed = chunkAt + chunkBytes;
-    if (needed > this.memory.buffer.byteLength) {
-      this.memory.grow(Math.ceil((needed - this.memory.buffer.byteLength) / PAGE));
-    }
-    new Uint8Array(this.memory.buffer).set(block);
-    this.chunkAt = chunkAt;
+  constructor(blockBytes: number, chunkBytes: number, slots: number) {
+    this.areaBytes = align(blockBytes * 1.125);
     this.chunkBytes = chunkBytes;
+    const slotBytes = align(chunkBytes);
+    const total = 2 * this.areaBytes + (slots + 1) * slotBytes;
+    const memory = new WebAssembly.Memory({ initial: Math.ceil(total / PAGE) });
+    this.memory = memory;
+    compiled ??= new WebAssembly.Module(kernelModule());
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
+    this.kernel = instance.exports.shuffle16 as Kernel;
+    for (let k = 0; k < slots; k++) {
+      this.slots.push(new Uint8Array(memory.buffer, 2 * this.areaBytes + k * slotBytes, chunkBytes));
+    }
+    this.scratchAt = 2 * this.areaBytes + slots * slotBytes;
   }
 
-  /** Zeroes the chunk (the padding of an edge chunk). */
-  clearChunk(): void {
-    new Uint8Array(this.memory.buffer, this.chunkAt, this.chunkBytes).fill(0);
+  /** Block area 0 or 1, for the source to read into. */
+  area(k: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, (k % 2) * this.areaBytes, this.areaBytes);
+  }
+
+  /** Makes `block` the one to cut: in place if it lies in area `k`, else copied into that area. */
+  stage(block: Uint8Array, k: number): void {
+    if (block.buffer === this.memory.buffer) {
+      this.blockAt = block.byteOffset;
+      return;
+    }
+    if (block.byteLength > this.areaBytes) throw new RangeError("a block is larger than the shuffler's area");
+    this.blockAt = (k % 2) * this.areaBytes;
+    new Uint8Array(this.memory.buffer, this.blockAt, block.byteLength).set(block);
+  }
+
+  /** Starts a chunk shuffled into `target` (a slot, or else the scratch chunk); zeroes it when `padded`. */
+  begin(target: Uint8Array, padded: boolean): void {
+    this.chunkAt = target.buffer === this.memory.buffer ? target.byteOffset : this.scratchAt;
+    if (padded) new Uint8Array(this.memory.buffer, this.chunkAt, this.chunkBytes).fill(0);
   }
 
   /**
    * `rows` runs of `length` samples (a multiple of 16) from sample `source` of the block, `sourceStride`
-   * apart, to sample `target` of the chunk's `n` samples, `targetStride` apart (shuffled layout).
+   * apart, to sample `target` of the chunk, `targetStride` apart (shuffled layout).
    */
   plane(
     source: number,
@@ -136,11 +171,14 @@ export class WordShuffler {
     targetStride: number,
   ) {
     const low = this.chunkAt + target;
-    this.kernel(2 * source, low, low + this.chunkBytes / 2, rows, 2 * length, 2 * sourceStride, targetStride);
+    const high = low + this.chunkBytes / 2;
+    this.kernel(this.blockAt + 2 * source, low, high, rows, 2 * length, 2 * sourceStride, targetStride);
   }
 
-  /** Copies the chunk out. */
-  output(into: Uint8Array): void {
-    into.set(new Uint8Array(this.memory.buffer, this.chunkAt, this.chunkBytes));
+  /** Ends the chunk: copies it out if `target` is not a slot. */
+  end(target: Uint8Array): void {
+    if (target.buffer !== this.memory.buffer) {
+      target.set(new Uint8Array(this.memory.buffer, this.chunkAt, this.chunkBytes));
+    }
   }
 }

@@ -112,7 +112,6 @@ describe("chunk geometry", () => {
   });
 
   it("shuffles int16 with SIMD exactly as HDF5's shuffle, into reused buffers, edges zero-padded", () => {
-    const shuffler = new WordShuffler();
     const cases: [number[], number[]][] = [
       [
         [70, 53],
@@ -136,16 +135,29 @@ describe("chunk geometry", () => {
       const size = shape.reduce((a, b) => a * b, 1);
       const block = Int16Array.from({ length: size }, (_, i) => ((i * 7919) % 65536) - 32768);
       const plain = [...cutBlock(block, 0, shape, chunks)];
-      const reused = new Uint8Array(chunks.reduce((a, b) => a * b, 2)).fill(0xab); // a previous chunk's bytes
-      const options = { shuffled: true, wordShuffler: shuffler, buffer: () => reused };
-      let k = 0;
-      // compared as each chunk is cut: the next one overwrites the buffer
-      for (const chunk of cutBlock(block, 0, shape, chunks, options)) {
-        expect(chunk.index).toEqual(plain[k]!.index);
-        expect(chunk.bytes).toEqual(shuffleBytes(plain[k]!.bytes, 2));
-        k++;
+      const chunkBytes = chunks.reduce((a, b) => a * b, 2);
+      const shuffler = new WordShuffler(block.byteLength, chunkBytes, 1);
+      shuffler.slots[0]!.fill(0xcd);
+      const reused = new Uint8Array(chunkBytes).fill(0xab); // a previous chunk's bytes
+      // into the shuffler's own slot (no copy out), then into memory elsewhere (copied out)
+      for (const buffer of [() => shuffler.slots[0]!, () => reused]) {
+        shuffler.stage(new Uint8Array(block.buffer), 1);
+        let k = 0;
+        // compared as each chunk is cut: the next one overwrites the buffer
+        for (const chunk of cutBlock(block, 0, shape, chunks, { shuffled: true, staged: shuffler, buffer })) {
+          expect(chunk.index).toEqual(plain[k]!.index);
+          expect(chunk.bytes).toEqual(shuffleBytes(plain[k]!.bytes, 2));
+          k++;
+        }
+        expect(k).toBe(plain.length);
       }
-      expect(k).toBe(plain.length);
+      // a block read straight into an area is cut where it lies
+      const area = shuffler.area(0);
+      const inPlace = new Int16Array(area.buffer, area.byteOffset, size);
+      inPlace.set(block);
+      shuffler.stage(new Uint8Array(inPlace.buffer, inPlace.byteOffset, inPlace.byteLength), 0);
+      const first = cutBlock(inPlace, 0, shape, chunks, { shuffled: true, staged: shuffler }).next().value!;
+      expect(first.bytes).toEqual(shuffleBytes(plain[0]!.bytes, 2));
     }
   });
 
