@@ -91,7 +91,7 @@ function kernelModule(): Uint8Array {
 let compiled: object | undefined;
 
 /** Largest memory a shuffler lays out (addresses are 32-bit; beyond this the JavaScript loop serves). */
-export const MAX_SHUFFLER_BYTES = 1024 ** 3;
+const MAX_SHUFFLER_BYTES = 1024 ** 3;
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
