@@ -2,10 +2,11 @@
  * The chunk pipeline shared by every engine: blocks of whole rows are read from a source, cut into chunks,
  * encoded by the codec pipeline and handed to the engine with their chunk coordinates.
  *
- * Concurrency: at most `jobs` chunks are being encoded or stored at once (a {@link TaskPool}); deflate runs
- * on libuv's thread pool (node:zlib's asynchronous API), so `jobs` chunks compress on up to `jobs` cores
- * while the main thread cuts the next ones. Back-pressure: cutting waits for a free slot, so memory holds
- * the current block, the next block (read while the current one is compressed) and `jobs` chunks.
+ * Concurrency: at most `jobs` chunks are being encoded and at most `jobs` stored at once (a
+ * {@link TaskPool}); deflate runs on libuv's thread pool (node:zlib's asynchronous API), so `jobs` chunks
+ * compress on up to `jobs` cores while the main thread cuts the next ones. Back-pressure: cutting waits for
+ * a free slot, so memory holds the current block, the next block (read while the current one is
+ * compressed), `jobs` + 1 chunks and at most 2 × `jobs` encoded chunks.
  */
 import { availableParallelism } from "node:os";
 import {
@@ -36,12 +37,18 @@ export function checkJobs(jobs: number): number {
 }
 
 /**
- * Runs at most `jobs` asynchronous tasks at once. {@link run} waits for a free slot (back-pressure).
- * The first failure is kept: later calls to `run` and `drain` throw it, and no new task starts.
+ * Runs tasks of two phases, work (encoding, on a core) then storing its result: at most `jobs` work phases
+ * and at most `jobs` stores at once. {@link run} waits for a free work slot and, for back-pressure from a
+ * slow sink, for a free store slot. A work slot is free again as soon as its work is done, so storing one
+ * chunk does not keep a core from encoding the next. The first failure is kept: later calls to `run` and
+ * `drain` throw it, and no new task starts.
  */
 export class TaskPool {
-  private running = 0;
-  private readonly slotFreed: (() => void)[] = [];
+  private working = 0;
+  /** Results not stored yet (waiting for a store slot or being stored). */
+  private unstored = 0;
+  private storing = 0;
+  private readonly changed: (() => void)[] = [];
   private failure: { error: unknown } | undefined;
 
   constructor(readonly jobs: number) {
@@ -52,24 +59,44 @@ export class TaskPool {
     if (this.failure) throw this.failure.error;
   }
 
-  private async waitForSlot(limit: number): Promise<void> {
-    while (this.running > limit) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+  /** Waits until `condition` holds, then calls `claim` in the same turn (no other waiter can slip in). */
+  private async waitUntil(condition: () => boolean, claim = () => {}): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.changed.push(resolve));
+    claim();
   }
 
-  /** Starts `task` once fewer than `jobs` tasks run; resolves when it has started. */
-  async run(task: () => Promise<void>): Promise<void> {
+  private wake(): void {
+    for (const resolve of this.changed.splice(0)) resolve();
+  }
+
+  /** Starts `work` once a slot is free; its result then goes to `store`. Resolves when `work` has started. */
+  async run<T>(work: () => Promise<T>, store: (result: T) => Promise<void>): Promise<void> {
     this.throwIfFailed();
-    await this.waitForSlot(this.jobs - 1);
+    await this.waitUntil(() => this.working < this.jobs && this.storing < this.jobs);
     this.throwIfFailed();
-    this.running++;
-    task()
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => {
-        this.running--;
-        for (const resolve of this.slotFreed.splice(0)) resolve();
-      });
+    this.working++;
+    this.unstored++;
+    const stored = async () => {
+      try {
+        const result = await work().finally(() => {
+          this.working--;
+          this.wake();
+        });
+        await this.waitUntil(
+          () => this.storing < this.jobs,
+          () => this.storing++,
+        );
+        await store(result).finally(() => {
+          this.storing--;
+        });
+      } finally {
+        this.unstored--;
+        this.wake();
+      }
+    };
+    stored().catch((error: unknown) => {
+      this.failure ??= { error };
+    });
   }
 
   /** Waits for every started task; throws the first failure. */
@@ -80,7 +107,7 @@ export class TaskPool {
 
   /** Waits for every started task, ignoring failures (before cleaning up after an error). */
   async settle(): Promise<void> {
-    await this.waitForSlot(0);
+    await this.waitUntil(() => this.working === 0 && this.unstored === 0);
   }
 }
 
@@ -179,10 +206,17 @@ export async function writeChunkedRows(
     });
     for (const chunk of cut) {
       options.signal?.throwIfAborted();
-      await options.pool.run(async () => {
-        await target.writeChunk(chunk.index, await encodeChunk(chunk.bytes, size, remaining));
-        spareBuffers.push(chunk.bytes);
-      });
+      await options.pool.run(
+        async () => {
+          const encoded = await encodeChunk(chunk.bytes, size, remaining);
+          if (encoded !== chunk.bytes) spareBuffers.push(chunk.bytes);
+          return encoded;
+        },
+        async (encoded) => {
+          await target.writeChunk(chunk.index, encoded);
+          if (encoded === chunk.bytes) spareBuffers.push(chunk.bytes);
+        },
+      );
     }
     finished = block;
     options.onBlock?.(end - start);

@@ -228,6 +228,33 @@ describe("chunk pipeline", () => {
     expect(offered[2]).toBe(blocks[0]);
   });
 
+  it("frees a slot when its work is done: the next chunk encodes while the last one is stored", async () => {
+    const pool = new TaskPool(1);
+    const events: string[] = [];
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    for (const k of [0, 1, 2]) {
+      await pool.run(
+        async () => {
+          events.push(`work ${k}`);
+          await pause();
+          return k;
+        },
+        async (result) => {
+          events.push(`store ${result} start`);
+          await pause();
+          await pause();
+          events.push(`store ${result} end`);
+        },
+      );
+    }
+    await pool.drain();
+    expect(events.indexOf("work 1")).toBeLessThan(events.indexOf("store 0 end"));
+    // one store at a time (jobs 1): store 1 waits for store 0, and work 2 for a free store slot
+    expect(events.indexOf("store 1 start")).toBeGreaterThan(events.indexOf("store 0 end"));
+    expect(events.indexOf("work 2")).toBeGreaterThan(events.indexOf("store 0 end"));
+    expect(events.filter((e) => e.endsWith("end"))).toEqual(["store 0 end", "store 1 end", "store 2 end"]);
+  });
+
   it("stops at the first failure and names the source's problem", async () => {
     const request: ChunkedDatasetRequest = { dtype: "int16", shape: [10, 2], chunks: [5, 2], filters: [] };
     const pool = new TaskPool(2);
