@@ -632,6 +632,12 @@ export {
   type MaxOneRecordingSource,
   MaxOneRecordingSourceSchema,
 } from "./interfaces/maxwell/maxwellInterface.js";
+// MEArec simulated recordings
+export {
+  MEArecRecordingInterface,
+  type MEArecRecordingSource,
+  MEArecRecordingSourceSchema,
+} from "./interfaces/mearec/mearecInterface.js";
 /** Compression codecs (`Codec`, its `CodecOptions`): `codecNames` lists them, `registerCodec` adds one. */
 export { type Codec, type CodecOptions, codecNames, registerCodec } from "./storage/codecs.js";
 /** Storage engines: `registerStorageEngine` adds one, `storageEngineNames` lists them. */

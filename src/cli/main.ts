@@ -188,11 +188,24 @@ async function convert(conversion: Conversion, options: ConvertOptions, io: CliI
   for (const line of dandiSummary(metadata)) io.out(line);
 }
 
-/** The interface named on the command line (`convert <interface>` / `metadata <interface>`), if known. */
+/**
+ * The interface named on the command line (`convert <interface>` / `metadata <interface>`), if known: the
+ * command's first operand, so that options given before it (`convert --overwrite -o x.nwb tiff ...`) are
+ * skipped together with their values. Which options take a value is read from the command itself.
+ */
 function interfaceInArguments(argv: readonly string[]): RegisteredInterface | undefined {
   const at = argv.findIndex((a) => a === "convert" || a === "metadata");
-  const name = at >= 0 ? argv[at + 1] : undefined;
-  return name && !name.startsWith("-") ? findInterface(name) : undefined;
+  if (at < 0) return undefined;
+  const command = buildProgram(defaultIO).commands.find((c) => c.name() === argv[at]);
+  const takesValue = new Set(
+    (command?.options ?? []).filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short]),
+  );
+  for (let i = at + 1; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (!token.startsWith("-")) return findInterface(token);
+    if (takesValue.has(token)) i++;
+  }
+  return undefined;
 }
 
 /** Adds the interface's source flags to a command; returns them. */
@@ -299,8 +312,9 @@ export function buildProgram(io: CliIO = defaultIO, argv: readonly string[] = []
 function withFlagNames(message: string, entry: RegisteredInterface | undefined): string {
   if (!entry) return message;
   let text = message;
-  for (const { property, flag } of sourceFlags(entry.cls.getSourceSchema(), pathArgumentOf(entry.cls))) {
-    text = text.replace(new RegExp(`\\b${property}\\b(?! \\(--)`, "g"), `${property} (--${flag})`);
+  for (const { property, option } of sourceFlags(entry.cls.getSourceSchema(), pathArgumentOf(entry.cls))) {
+    // option.long, not the flag: a boolean that defaults to true is given as --no-<flag>
+    text = text.replace(new RegExp(`\\b${property}\\b(?! \\(--)`, "g"), `${property} (${option.long})`);
   }
   return text;
 }

@@ -140,13 +140,37 @@ export class Clock {
   }
 }
 
-/** How a series states its timing: starting_time + rate when regular, lazy timestamps otherwise. */
+/**
+ * Measured times closer than this to one regular step are that step: the NWB Inspector compares intervals
+ * to 1 ns when it asks for a rate instead of timestamps, and nothing measured is lost at that precision.
+ */
+const REGULAR_WITHIN_SECONDS = 1e-9;
+/** Longer irregular clocks (an aligned recording) are not scanned for a regular step: a call per sample. */
+const MOST_TIMES_SCANNED = 1 << 24;
+
+/** The timing as a regular clock when its times lie on one (within a nanosecond), else unchanged. */
+function regularIfItIs(timing: Timing): Timing {
+  if (timing.kind === "regular" || timing.count < 2 || timing.count > MOST_TIMES_SCANNED) return timing;
+  const first = timing.timeAt(0);
+  const step = (timing.timeAt(timing.count - 1) - first) / (timing.count - 1);
+  if (!(step > 0)) return timing;
+  for (let i = 1; i < timing.count - 1; i++) {
+    if (Math.abs(timing.timeAt(i) - (first + i * step)) > REGULAR_WITHIN_SECONDS) return timing;
+  }
+  return { kind: "regular", rate: 1 / step, startingTime: first, count: timing.count };
+}
+
+/**
+ * How a series states its timing: starting_time + rate when regular (measured times that lie on a regular
+ * clock included, e.g. a microscope's frame times), lazy timestamps otherwise.
+ */
 export function seriesTiming(
   timing: Timing,
 ): { rate: number; starting_time: number } | { timestamps: ChunkSource } {
-  return timing.kind === "regular"
-    ? { rate: timing.rate, starting_time: timing.startingTime }
-    : { timestamps: timestampsSource(timing) };
+  const stated = regularIfItIs(timing);
+  return stated.kind === "regular"
+    ? { rate: stated.rate, starting_time: stated.startingTime }
+    : { timestamps: timestampsSource(stated) };
 }
 
 /** The clock of a stream sampled every `factor`-th sample of `timing` (e.g. Intan auxiliary inputs). */

@@ -34,6 +34,7 @@ import {
 } from "./intan/intanInterfaces.js";
 import { LightningPoseDataInterface } from "./lightningpose/lightningPoseInterface.js";
 import { MaxOneRecordingInterface } from "./maxwell/maxwellInterface.js";
+import { MEArecRecordingInterface } from "./mearec/mearecInterface.js";
 import { MedPCInterface } from "./medpc/medPCInterface.js";
 import { MinianSegmentationInterface } from "./minian/minianInterface.js";
 import { MiniscopeConverter, MiniscopeImagingInterface } from "./miniscope/miniscopeInterfaces.js";
@@ -161,6 +162,7 @@ export const INTERFACES: readonly RegisteredInterface[] = [
   { cls: SpikeGadgetsRecordingInterface, aliases: ["spikegadgets", "trodes"] },
   { cls: EDFAnalogInterface, aliases: ["edf-analog"] },
   { cls: EDFConverter, aliases: ["edf-all"] },
+  { cls: MEArecRecordingInterface, aliases: ["mearec"] },
 ];
 
 /** The interface named by class name or alias (case-insensitive). */

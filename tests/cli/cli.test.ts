@@ -81,6 +81,22 @@ describe("neuroconv command line: without sample files", () => {
     expect(out).not.toContain("--folder-path");
     expect((await run(["convert", "phy", "--help"])).out).toMatch(/--exclude-cluster-groups <a,b,...>/);
   });
+
+  it("finds the interface after options and their values given before it", async () => {
+    const { code, out } = await run([
+      "convert",
+      "--overwrite",
+      "-o",
+      "x.nwb",
+      "--jobs",
+      "1",
+      "tiff",
+      "--help",
+    ]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/TiffImagingInterface source arguments:[\s\S]*--sampling-frequency <n>/);
+    expect((await run(["metadata", "--verbose", "phy", "--help"])).out).toMatch(/--exclude-cluster-groups/);
+  });
 });
 
 describe("progress on the command line", () => {

@@ -72,9 +72,11 @@ describe("timing API", () => {
     expect(shifted.getTiming()).toMatchObject({ kind: "regular", startingTime: 2.5, rate: 30000 });
 
     const warped = new MockRecordingInterface({ numChannels: 2, durationSeconds: 0.1 });
-    // the recording's clock runs 1% fast against the session clock, which starts 10 s earlier
-    warped.alignByInterpolation([0, 1], [10, 10 + 1 / 1.01]);
-    const expected = (i: number) => 10 + i / 30000 / 1.01;
+    // the recording's clock runs 1% fast against the session clock (which starts 10 s earlier) for its
+    // first 50 ms, then at the session clock's pace
+    const knee = 10 + 0.05 / 1.01;
+    warped.alignByInterpolation([0, 0.05, 1], [10, knee, knee + 0.95]);
+    const expected = (i: number) => (i <= 1500 ? 10 + i / 30000 / 1.01 : knee + (i - 1500) / 30000);
     expect(warped.getTimestamps()[2999]).toBeCloseTo(expected(2999), 12);
     expect(() => warped.setAlignedTimestamps([1, 2, 3])).toThrow("one value per sample: 3000, got 3");
 
@@ -86,7 +88,25 @@ describe("timing API", () => {
       const timestamps = file.readDataset("/acquisition/ElectricalSeries/timestamps") as Float64Array;
       expect(timestamps.length).toBe(3000);
       expect(timestamps[1234]).toBeCloseTo(expected(1234), 12);
+      expect(timestamps[2345]).toBeCloseTo(expected(2345), 12);
       expect(file.kind("/acquisition/ElectricalSeries/starting_time")).toBeUndefined();
+    } finally {
+      file.close();
+    }
+  });
+
+  it("writes times that lie on a regular clock (to 1 ns) as starting_time and rate", async () => {
+    const linear = new MockRecordingInterface({ numChannels: 2, durationSeconds: 0.1 });
+    linear.alignByInterpolation([0, 1], [10, 10 + 1 / 1.01]);
+    expect(linear.getTiming().kind).toBe("irregular");
+    const path = join(dir, "linear.nwb");
+    await new ConverterPipe({ a: linear }).runConversion({ nwbfilePath: path, metadata: start });
+    const file = await hdf5Backend.open(path);
+    try {
+      expect(file.kind("/acquisition/ElectricalSeries/timestamps")).toBeUndefined();
+      expect(file.readDataset("/acquisition/ElectricalSeries/starting_time")).toBeCloseTo(10, 12);
+      const rate = file.getAttribute("/acquisition/ElectricalSeries/starting_time", "rate") as number;
+      expect(rate).toBeCloseTo(30000 * 1.01, 6);
     } finally {
       file.close();
     }

@@ -114,6 +114,19 @@ function verdict(report: string, status: number | null, output: string): Nwbchec
 }
 
 /**
+ * Python source of `series_times(s)`: an h5py TimeSeries group's times as NWB defines them, its timestamps or
+ * starting_time + i / rate (the writer states times that lie on a regular clock as a rate). Paste it into a
+ * {@link python} snippet after `import numpy as np`.
+ */
+export const SERIES_TIMES_PY = `
+def series_times(s):
+    if "timestamps" in s:
+        return s["timestamps"][()]
+    start = s["starting_time"]
+    return start[()] + np.arange(s["data"].shape[0]) / start.attrs["rate"]
+`;
+
+/**
  * Runs a Python snippet with Debian's python3 (h5py, numpy, neo: the independent oracles); returns its stdout.
  * PYTHONPATH/PYTHONHOME are removed so that a developer's virtual environment cannot change the answer.
  */

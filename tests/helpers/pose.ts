@@ -1,5 +1,5 @@
 /** h5py's reading of ndx-pose files, for the pose estimation tests. */
-import { python } from "./nwbcheck.js";
+import { python, SERIES_TIMES_PY } from "./nwbcheck.js";
 
 export interface PoseSeries {
   data: number[][];
@@ -12,7 +12,8 @@ export function poseSeries(path: string, group: string): Record<string, PoseSeri
   return JSON.parse(
     python(
       `
-import json, sys, h5py
+import json, sys, h5py, numpy as np
+${SERIES_TIMES_PY}
 with h5py.File(sys.argv[1], "r") as f:
     g = f[sys.argv[2]]
     out = {}
@@ -20,7 +21,7 @@ with h5py.File(sys.argv[1], "r") as f:
         s = g[name]
         if isinstance(s, h5py.Group) and s.attrs.get("neurodata_type") == "PoseEstimationSeries":
             out[name] = {"data": s["data"][()].tolist(), "confidence": s["confidence"][()].tolist(),
-                         "timestamps": s["timestamps"][()].tolist()}
+                         "timestamps": series_times(s).tolist()}
     print(json.dumps(out))
 `,
       path,
@@ -43,7 +44,8 @@ export function poseSkeleton(path: string, group: string): PoseSkeleton {
   return JSON.parse(
     python(
       `
-import json, sys, h5py
+import json, sys, h5py, numpy as np
+${SERIES_TIMES_PY}
 with h5py.File(sys.argv[1], "r") as f:
     g = f[sys.argv[2]]
     links = [g.get(k, getlink=True) for k in g]

@@ -74,6 +74,11 @@ describe.skipIf(!HAVE)("AlphaOmega interface (CLI)", () => {
       expect(series.rate).toBe(neo.rate);
       expect(series.starting_time).toBeCloseTo(neo.tStart, 3);
       const factors = neo.scaling.map(([bitResolution, gain]) => (bitResolution / gain) * 1e-6);
+      // neo 0.11.1 (and NeuroConv through it) rescales by total gain / bit resolution: the reciprocal of the
+      // manual's µV per unit (see docs/formats.md), so ours times neo's is 1 for every channel
+      expect(factors.map((f, i) => f * 1e6 * neo.neoGainUv[i]!)).toEqual(
+        factors.map(() => expect.closeTo(1, 12)),
+      );
       if (series.type === "ElectricalSeries") {
         expect(series.conversion * (series.channel_conversion?.[0] ?? 1)).toBeCloseTo(factors[0]!, 15);
         expect(series.electrodes).toEqual([0, 1, 2, 3]);

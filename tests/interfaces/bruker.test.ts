@@ -6,7 +6,7 @@ import { runCli } from "../../src/cli/main.js";
 import { readBrukerTSeries } from "../../src/formats/bruker/index.js";
 import { BrukerTiffConverter, BrukerTiffImagingInterface } from "../../src/index.js";
 import { nwbcheckShortMovies, tiffOracleAvailable } from "../formats/tiff/oracle.js";
-import { nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { nwbcheckAvailable, python, SERIES_TIMES_PY } from "../helpers/nwbcheck.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
 const HAVE = hasTestdata() && nwbcheckAvailable() && tiffOracleAvailable();
@@ -19,6 +19,7 @@ const dir = mkdtempSync(join(tmpdir(), "neuroconv-bruker-"));
  */
 const ORACLE = `
 import sys, json, os, logging, h5py, numpy as np, tifffile, xml.etree.ElementTree as ET
+${SERIES_TIMES_PY}
 logging.getLogger("tifffile").setLevel(logging.ERROR)
 nwb, folder, series = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 root = ET.parse(os.path.join(folder, os.path.basename(folder) + ".xml")).getroot()
@@ -31,7 +32,7 @@ with h5py.File(nwb, "r") as f:
         want = np.stack([page(c[z]) for c in cycles]) if z is not None else np.stack([np.stack([page(fr) for fr in c], -1) for c in cycles])
         t = np.array([float(c[z or 0].get("absoluteTime")) for c in cycles])
         out[name] = {"shape": list(d.shape), "equal": bool(np.array_equal(d, want)),
-                     "times": bool(np.allclose(f["acquisition/" + name + "/timestamps"][()], t - t[0], atol=1e-9))}
+                     "times": bool(np.allclose(series_times(f["acquisition/" + name]), t - t[0], atol=1e-9))}
 print(json.dumps(out))
 `;
 

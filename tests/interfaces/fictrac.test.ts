@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { FicTracDataInterface, isNeuroconvError, withWarningHandler } from "../../src/index.js";
-import { caught, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { caught, nwbcheck, nwbcheckAvailable, python, SERIES_TIMES_PY } from "../helpers/nwbcheck.js";
 import { pandasAvailable } from "../helpers/python.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -13,21 +13,22 @@ const dir = mkdtempSync(join(tmpdir(), "neuroconv-fictrac-"));
 const DAT = testdata("fictrac/sample/sample-20230724_113055.dat");
 const CONFIG = testdata("fictrac/sample/config.txt");
 
-/** Every series of the three FicTrac containers, read back with h5py: data, unit, conversion, timestamps. */
+/** Every series of the three FicTrac containers, read back with h5py: data, unit, conversion, times. */
 function written(
   path: string,
 ): Record<string, { data: number[][]; unit: string; conversion: number; t: number[] }> {
   return JSON.parse(
     python(
       `
-import h5py, json, sys
+import h5py, json, sys, numpy as np
+${SERIES_TIMES_PY}
 f = h5py.File(sys.argv[1], "r")
 out = {}
 for c in ("FicTrac", "FicTracDirection", "FicTracRotation"):
     for name, s in f["processing/behavior"][c].items():
         d = s["data"][()]
         out[name] = {"data": d.reshape(len(d), -1).tolist(), "unit": s["data"].attrs["unit"],
-                     "conversion": float(s["data"].attrs.get("conversion", 1.0)), "t": s["timestamps"][()].tolist(),
+                     "conversion": float(s["data"].attrs.get("conversion", 1.0)), "t": series_times(s).tolist(),
                      "comments": s.attrs.get("comments", "")}
 print(json.dumps(out))`,
       path,
@@ -88,10 +89,11 @@ describe.skipIf(!HAVE)("FicTracDataInterface on the FicTrac sample", () => {
       src_fn: "sample.mp4",
       vfov: "45",
     });
-    // Video positions (ms) as seconds where the file has them; the wall-clock frames on the 30 fps grid.
+    // Video positions (ms) as seconds where the file has them (to 1 ns: they lie on a 30 fps clock, which is
+    // written as a rate); the wall-clock frames on the 30 fps grid.
     const t = series.Position!.t;
     const stamps = columns[21]!;
-    for (let row = 1; row <= 291; row++) expect(t[row]).toBe(stamps[row]! / 1000);
+    for (let row = 1; row <= 291; row++) expect(Math.abs(t[row]! - stamps[row]! / 1000)).toBeLessThan(1e-9);
     for (const row of [0, 292, 299]) expect(Math.abs(t[row]! - row / 30)).toBeLessThan(1e-6);
     // NeuroConv writes the epoch milliseconds of the last frames as they are (a jump to 1.69e9 s).
     expect(stamps[292]).toBeGreaterThan(1e12);

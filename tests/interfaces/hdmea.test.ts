@@ -125,6 +125,7 @@ describe.skipIf(!HAVE)("HD-MEA interfaces (CLI)", () => {
   it("refuses MaxWell traces under filter 401 with the typed error, on the CLI and in the API", () => {
     expect(codes.get("maxone-traces")).not.toBe(0);
     expect(messages.join("\n")).toMatch(/routed\/raw is compressed with HDF5 filter 401/);
+    expect(messages.join("\n")).toContain("writeTraces (--no-write-traces) set to false");
     const maxwell = new MaxOneRecordingInterface({ filePath: testdata(MAXWELL.maxone) });
     return maxwell
       .createNwbfile({ metadata: { NWBFile: { session_start_time: "2021-03-18T10:00:00Z" } } })

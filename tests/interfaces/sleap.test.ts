@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/main.js";
 import { isNeuroconvError, SLEAPInterface } from "../../src/index.js";
 import { ffmpegAvailable, ffprobeFrames } from "../helpers/ffmpeg.js";
-import { caught, nwbcheck, nwbcheckAvailable, python } from "../helpers/nwbcheck.js";
+import { caught, nwbcheck, nwbcheckAvailable, python, SERIES_TIMES_PY } from "../helpers/nwbcheck.js";
 import { poseSkeleton } from "../helpers/pose.js";
 import { hasTestdata, testdata } from "../helpers/testdata.js";
 
@@ -30,7 +30,8 @@ function written(path: string): Record<string, Record<string, Written>> {
   return JSON.parse(
     python(
       `
-import json, sys, h5py, math
+import json, sys, h5py, math, numpy as np
+${SERIES_TIMES_PY}
 nan = lambda v: None if math.isnan(v) else v
 out = {}
 with h5py.File(sys.argv[1], "r") as f:
@@ -39,7 +40,7 @@ with h5py.File(sys.argv[1], "r") as f:
         if b[g].attrs.get("neurodata_type") != "PoseEstimation": continue
         out[g] = {n: {"data": [[nan(v) for v in row] for row in s["data"][()].tolist()],
                       "confidence": [nan(v) for v in s["confidence"][()].tolist()],
-                      "timestamps": s["timestamps"][()].tolist()}
+                      "timestamps": series_times(s).tolist()}
                   for n, s in b[g].items() if s.attrs.get("neurodata_type") == "PoseEstimationSeries"}
 print(json.dumps(out))`,
       path,
@@ -62,7 +63,8 @@ function decodedSlp(path: string): {
   return JSON.parse(
     python(
       `
-import json, sys, h5py, math
+import json, sys, h5py, math, numpy as np
+${SERIES_TIMES_PY}
 nan = lambda v: None if math.isnan(v) else v
 f = h5py.File(sys.argv[1], "r")
 meta = json.loads(f["metadata"].attrs["json"])

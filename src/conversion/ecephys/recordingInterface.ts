@@ -86,17 +86,23 @@ export abstract class BaseRecordingInterface<Source extends object = object> ext
     return this.recording.channels.map((c) => c.name);
   }
 
+  /** The acquisition system as the source describes it: the one Device ("DeviceEcephys") of the metadata. */
+  protected get device(): Omit<DeviceMetadata, "name"> {
+    return { description: "no description" };
+  }
+
   override getMetadata(): RecordingMetadata {
+    const device = "DeviceEcephys";
     const groups = [...new Set(this.recording.channels.map((c) => c.groupName))].map((name) => ({
       name,
       description: `electrode group ${name}`,
       location: "unknown",
-      device: "DeviceEcephys",
+      device,
     }));
     return {
       ...super.getMetadata(),
       Ecephys: {
-        Device: [{ name: "DeviceEcephys", description: "no description" }],
+        Device: [{ name: device, ...this.device }],
         ElectrodeGroup: groups as RecordingMetadata["Ecephys"]["ElectrodeGroup"],
         [this.seriesKey]: { name: this.seriesKey, description: "acquired voltage traces" },
       },

@@ -8,15 +8,23 @@
  * float64` (seconds since the Unix epoch), `offset int64` (byte position of the data in the `.tev`; for
  * strobe events the event's value as float64 instead), `format int32` (0 float32, 1 int32, 2 int16, 3 int8,
  * 4 float64, 5 int64), `frequency float32`. The second record marks the block start and the last one its
- * stop. A stream record points at `(size - 10) * 4` bytes of one channel's samples. A `.sev` file holds one
- * channel of one stream after a 40-byte header, contiguously.
+ * stop. A stream record points at `(size - 10) * 4` bytes of one channel's samples; a snippet record at one
+ * waveform of that length, its channel and sort code in the record. A `.sev` file holds one channel of one
+ * stream after a 40-byte header, contiguously.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { allocate, bytesPerElement, type NumericDtype, type TypedArray } from "../../data/dtype.js";
 import type { ChunkSource } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
-import { checkRange, openSourceFile, readBytesSync, readFully, withOpenFile } from "../binary.js";
+import {
+  checkRange,
+  openSourceFile,
+  readBytesSync,
+  readFully,
+  readFullySync,
+  withOpenFile,
+} from "../binary.js";
 import { type ColumnReader, InterleavedFile, stackColumns } from "../interleaved.js";
 
 const RECORD_BYTES = 40;
@@ -70,10 +78,27 @@ export interface TdtEpocs {
   readonly offsets: Float64Array;
 }
 
-/** Stores this reader lists but does not decode (snippets, scalars), with their record counts. */
+/**
+ * A snippet store (e.g. `eS1s`, a spike-detection Gizmo's output): short waveforms cut around threshold
+ * crossings, each record one snippet of one channel with the sort code assigned online (0: unsorted).
+ */
+export interface TdtSnippets {
+  readonly name: string;
+  readonly samplingRate: number;
+  readonly dtype: NumericDtype;
+  readonly samplesPerSnippet: number;
+  /** Per snippet, in index order: channel (1-based), sort code and time in seconds after the block start. */
+  readonly channels: Float64Array;
+  readonly sortCodes: Float64Array;
+  readonly times: Float64Array;
+  /** Visits the waveforms of the snippets at `indices` (stored values), reading the `.tev` once per snippet. */
+  forEachWaveform(indices: ArrayLike<number>, visit: (waveform: TypedArray, index: number) => void): void;
+}
+
+/** Stores this reader lists but does not decode (scalars), with their record counts. */
 export interface TdtOtherStore {
   readonly name: string;
-  readonly kind: "snippets" | "scalars";
+  readonly kind: "scalars";
   readonly count: number;
 }
 
@@ -87,6 +112,7 @@ export interface TdtBlock {
   readonly stopTimestamp: number | undefined;
   readonly streams: readonly TdtStream[];
   readonly epocs: readonly TdtEpocs[];
+  readonly snippets: readonly TdtSnippets[];
   readonly otherStores: readonly TdtOtherStore[];
   /** What the files lack: truncated data files, a cut index; each names the file and what is missing. */
   readonly problems: readonly string[];
@@ -156,6 +182,16 @@ interface StreamIndex {
   readonly blockTimes: Float64List;
 }
 
+interface SnippetIndex {
+  readonly words: number;
+  readonly format: number;
+  readonly frequency: number;
+  readonly channels: Float64List;
+  readonly sortCodes: Float64List;
+  readonly times: Float64List;
+  readonly offsets: Float64List;
+}
+
 interface EpocIndex {
   readonly onsetTimes: Float64List;
   readonly values: Float64List;
@@ -214,6 +250,7 @@ export function openTdtBlock(folderPath: string): TdtBlock {
   const problems: string[] = [];
   const streams = new Map<string, StreamIndex>();
   const epocs = new Map<string, EpocIndex>();
+  const snippets = new Map<string, SnippetIndex>();
   const others = new Map<string, TdtOtherStore>();
   let start: number | undefined;
   let stop: number | undefined;
@@ -276,9 +313,32 @@ export function openTdtBlock(folderPath: string): TdtBlock {
             epoc.onsetTimes.push(timestamp);
             epoc.values.push(bytes.readDoubleLE(at + 24));
           }
-        } else if (type === TYPE_SNIP || type === TYPE_SCALAR) {
-          const kind = type === TYPE_SNIP ? "snippets" : "scalars";
-          others.set(name, { name, kind, count: (others.get(name)?.count ?? 0) + 1 });
+        } else if (type === TYPE_SNIP) {
+          let snip = snippets.get(name);
+          if (!snip) {
+            snip = {
+              words: bytes.readInt32LE(at),
+              format: bytes.readInt32LE(at + 32),
+              frequency: bytes.readFloatLE(at + 36),
+              channels: new Float64List(),
+              sortCodes: new Float64List(),
+              times: new Float64List(),
+              offsets: new Float64List(),
+            };
+            snippets.set(name, snip);
+          }
+          if (bytes.readInt32LE(at) !== snip.words) {
+            throw new SourceDataError(
+              path,
+              `snippet store '${name}' has records of ${snip.words} and ${bytes.readInt32LE(at)} words; TDT snippets of one store have one length`,
+            );
+          }
+          snip.channels.push(bytes.readUInt16LE(at + 12));
+          snip.sortCodes.push(bytes.readUInt16LE(at + 14));
+          snip.times.push(timestamp);
+          snip.offsets.push(Number(bytes.readBigInt64LE(at + 24)));
+        } else if (type === TYPE_SCALAR) {
+          others.set(name, { name, kind: "scalars", count: (others.get(name)?.count ?? 0) + 1 });
         }
       }
     }
@@ -407,8 +467,70 @@ export function openTdtBlock(folderPath: string): TdtBlock {
       values: e.values.toArray(),
       offsets: e.offsetTimes.toArray().map((t) => t - blockStart),
     })),
+    snippets: [...snippets].map(([name, index]) =>
+      snippetStore(tsqPath, tevPath, tevSize, name, index, blockStart, problems),
+    ),
     otherStores: [...others.values()],
     problems,
+  };
+}
+
+/** A snippet store's index; snippets whose bytes lie past the end of the `.tev` are left out (a problem). */
+function snippetStore(
+  tsqPath: string,
+  tevPath: string,
+  tevSize: number | undefined,
+  name: string,
+  index: SnippetIndex,
+  blockStart: number,
+  problems: string[],
+): TdtSnippets {
+  const dtype = FORMATS[index.format];
+  if (dtype === undefined) {
+    throw new SourceDataError(
+      tsqPath,
+      `snippet store '${name}' has data format ${index.format}, not one TDT defines (0-5)`,
+    );
+  }
+  if (tevSize === undefined) {
+    throw new SourceDataError(
+      tevPath,
+      `is missing; snippet store '${name}' of the block has its waveforms there`,
+    );
+  }
+  const width = bytesPerElement(dtype);
+  const samplesPerSnippet = ((index.words - HEADER_WORDS) * 4) / width;
+  const offsets = index.offsets.toArray();
+  const kept: number[] = [];
+  offsets.forEach((offset, i) => {
+    if (offset + samplesPerSnippet * width <= tevSize) kept.push(i);
+  });
+  if (kept.length < offsets.length) {
+    problems.push(
+      `${tevPath}: ends at byte ${tevSize} but the index lists snippets beyond it (truncated file); snippet store '${name}' keeps ${kept.length} of ${offsets.length} snippets`,
+    );
+  }
+  const pick = (values: Float64Array) => Float64Array.from(kept, (i) => values[i]!);
+  const keptOffsets = pick(offsets);
+  return {
+    name,
+    samplingRate: index.frequency,
+    dtype,
+    samplesPerSnippet,
+    channels: pick(index.channels.toArray()),
+    sortCodes: pick(index.sortCodes.toArray()),
+    times: pick(index.times.toArray()).map((t) => t - blockStart),
+    forEachWaveform(indices, visit) {
+      withOpenFile(tevPath, (fd) => {
+        const waveform = allocate(dtype, samplesPerSnippet);
+        const bytes = new Uint8Array(waveform.buffer, waveform.byteOffset, waveform.byteLength);
+        for (let k = 0; k < indices.length; k++) {
+          const i = indices[k]!;
+          readFullySync(fd, bytes, keptOffsets[i]!, tevPath);
+          visit(waveform, i);
+        }
+      });
+    },
   };
 }
 

@@ -9,11 +9,8 @@ import {
   type RecordingStream,
 } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
-import type {
-  RecordingConversionOptions,
-  RecordingMetadata,
-} from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { RecordingConversionOptions } from "../../conversion/ecephys/recordingInterface.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
@@ -124,16 +121,11 @@ export class AlphaOmegaRecordingInterface extends MultiStreamRecordingInterface<
     return this.folder.startDateTime;
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `AlphaOmega ${this.folder.application === "ARS" ? "AlphaRS" : this.folder.application}`,
-        manufacturer: "Alpha Omega",
-      },
-    ];
-    return metadata;
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return {
+      description: `AlphaOmega ${this.folder.application === "ARS" ? "AlphaRS" : this.folder.application}`,
+      manufacturer: "Alpha Omega",
+    };
   }
 
   override addToNwbfile(

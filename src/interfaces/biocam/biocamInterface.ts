@@ -8,6 +8,7 @@ import {
   BaseRecordingInterface,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
+import type { DeviceMetadata } from "../../conversion/metadata/schema.js";
 import { type BiocamFile, openBiocamFile } from "../../formats/biocam/index.js";
 
 /** Distance between neighbouring electrodes of BioCAM chips (Arena, Accura), in µm. */
@@ -81,24 +82,20 @@ export class BiocamRecordingInterface extends BaseRecordingInterface<BiocamRecor
     return this.brw.startTime;
   }
 
+  private get chip(): string {
+    return `${this.brw.chipRows}×${this.brw.chipCols} electrodes`;
+  }
+
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return {
+      description: `3Brain BioCAM${this.brw.model ? ` with a ${this.brw.model} chip` : ""} (${this.chip})`,
+      manufacturer: "3Brain",
+    };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    const chip = `${this.brw.chipRows}×${this.brw.chipCols} electrodes`;
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `3Brain BioCAM${this.brw.model ? ` with a ${this.brw.model} chip` : ""} (${chip})`,
-        manufacturer: "3Brain",
-      },
-    ];
-    metadata.Ecephys.ElectrodeGroup = [
-      {
-        name: "ElectrodeGroup",
-        description: `the stored electrodes of the chip (${chip})${this.brw.well ? `, ${this.brw.well}` : ""}`,
-        location: "unknown",
-        device: "DeviceEcephys",
-      },
-    ];
+    metadata.Ecephys.ElectrodeGroup[0].description = `the stored electrodes of the chip (${this.chip})${this.brw.well ? `, ${this.brw.well}` : ""}`;
     return metadata;
   }
 }

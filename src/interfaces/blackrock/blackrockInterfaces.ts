@@ -11,7 +11,7 @@ import {
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
@@ -141,11 +141,12 @@ export class BlackrockRecordingInterface extends BaseRecordingInterface<Blackroc
     return utc(this.nsx.timeOrigin);
   }
 
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return { description: "Blackrock", manufacturer: "Blackrock Microsystems" };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      { name: "DeviceEcephys", description: "Blackrock", manufacturer: "Blackrock Microsystems" },
-    ];
     const pauses = this.nsx.segments.length - 1;
     metadata.Ecephys[this.seriesKey] = {
       name: this.seriesKey,

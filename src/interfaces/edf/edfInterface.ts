@@ -13,7 +13,7 @@ import type {
   RecordingConversionOptions,
   RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile } from "../../conversion/signals.js";
 import { BaseTemporalInterface } from "../../conversion/temporal.js";
 import type { Timing } from "../../conversion/timing.js";
@@ -174,18 +174,16 @@ export class EDFRecordingInterface extends MultiStreamRecordingInterface<EDFReco
     return edfStartTime(this.edf);
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
+  protected override get device(): Omit<DeviceMetadata, "name"> {
     const { header } = this.edf;
     const plus = header.variant !== "";
     const equipment = plus ? header.recording.split(" ")[4] : undefined;
     const device = equipment && equipment !== "X" ? ` with ${equipment.replace(/_/g, " ")}` : "";
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `${header.format}${plus ? ` (${header.variant})` : ""} recording${device}`,
-      },
-    ];
+    return { description: `${header.format}${plus ? ` (${header.variant})` : ""} recording${device}` };
+  }
+
+  override getMetadata(): RecordingMetadata {
+    const metadata = super.getMetadata();
     addHeaderMetadata(this.edf, metadata);
     return metadata;
   }

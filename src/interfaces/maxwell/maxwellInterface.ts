@@ -9,7 +9,7 @@ import {
   type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import type { Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
 import { UnsupportedCompressionError } from "../../errors.js";
@@ -128,25 +128,19 @@ export class MaxOneRecordingInterface extends BaseRecordingInterface<MaxOneRecor
     return ms === undefined ? undefined : new Date(ms).toISOString();
   }
 
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    const { maxwell } = this;
+    const system = maxwell.plate ?? (Object.keys(maxwell.wells).length > 1 ? "MaxTwo" : "MaxOne");
+    return {
+      description: `MaxWell ${system}${maxwell.mxwVersion ? `, MaxLab ${maxwell.mxwVersion}` : ""}${maxwell.gain ? `, amplifier gain ${maxwell.gain}` : ""}`,
+      manufacturer: "MaxWell Biosystems",
+    };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
     const { maxwell } = this;
-    const system = maxwell.plate ?? (Object.keys(maxwell.wells).length > 1 ? "MaxTwo" : "MaxOne");
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `MaxWell ${system}${maxwell.mxwVersion ? `, MaxLab ${maxwell.mxwVersion}` : ""}${maxwell.gain ? `, amplifier gain ${maxwell.gain}` : ""}`,
-        manufacturer: "MaxWell Biosystems",
-      },
-    ];
-    metadata.Ecephys.ElectrodeGroup = [
-      {
-        name: maxwell.well,
-        description: `routed electrodes of ${maxwell.well} (${maxwell.recording})`,
-        location: "unknown",
-        device: "DeviceEcephys",
-      },
-    ];
+    metadata.Ecephys.ElectrodeGroup[0].description = `routed electrodes of ${maxwell.well} (${maxwell.recording})`;
     return metadata;
   }
 

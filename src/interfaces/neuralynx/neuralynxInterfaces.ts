@@ -11,12 +11,9 @@ import {
   type RecordingStream,
 } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
-import type {
-  RecordingConversionOptions,
-  RecordingMetadata,
-} from "../../conversion/ecephys/recordingInterface.js";
+import type { RecordingConversionOptions } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning } from "../../conversion/warnings.js";
@@ -196,17 +193,12 @@ export class NeuralynxRecordingInterface extends MultiStreamRecordingInterface<N
     return sessionStart(this.folder);
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
+  protected override get device(): Omit<DeviceMetadata, "name"> {
     const application = this.folder.streams[0]!.channels[0]!.header.application;
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `Neuralynx acquisition system${application ? `, recorded with ${application}` : ""}`,
-        manufacturer: "Neuralynx",
-      },
-    ];
-    return metadata;
+    return {
+      description: `Neuralynx acquisition system${application ? `, recorded with ${application}` : ""}`,
+      manufacturer: "Neuralynx",
+    };
   }
 
   override addToNwbfile(

@@ -10,12 +10,9 @@ import {
   type RecordingStream,
 } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
-import {
-  BaseRecordingInterface,
-  type RecordingMetadata,
-} from "../../conversion/ecephys/recordingInterface.js";
+import { BaseRecordingInterface } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
@@ -116,16 +113,11 @@ export class PlexonRecordingInterface extends MultiStreamRecordingInterface<Plex
     return this.plx.startTime;
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `Plexon acquisition system${this.plx.software ? `, recorded with ${this.plx.software}` : ""}`,
-        manufacturer: "Plexon",
-      },
-    ];
-    return metadata;
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return {
+      description: `Plexon acquisition system${this.plx.software ? `, recorded with ${this.plx.software}` : ""}`,
+      manufacturer: "Plexon",
+    };
   }
 }
 

@@ -10,7 +10,7 @@ import type {
   RecordingConversionOptions,
   RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { SourceDataError } from "../../errors.js";
@@ -146,15 +146,12 @@ export class Spike2RecordingInterface extends MultiStreamRecordingInterface<Spik
     return this.son.startTime;
   }
 
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return { description: `CED acquisition, Spike2 (${this.son.creator})`, manufacturer: "CED" };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `CED acquisition, Spike2 (${this.son.creator})`,
-        manufacturer: "CED",
-      },
-    ];
     if (this.son.comments.length > 0) metadata.NWBFile.notes = this.son.comments.join("\n");
     return metadata;
   }

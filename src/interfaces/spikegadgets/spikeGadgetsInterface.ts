@@ -8,7 +8,7 @@ import {
   type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addTtlLineToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing, timeAt } from "../../conversion/timing.js";
 import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
@@ -184,16 +184,16 @@ export class SpikeGadgetsRecordingInterface extends BaseRecordingInterface<Spike
     return ms === undefined ? undefined : new Date(ms).toISOString();
   }
 
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    const version = this.rec.global.trodesVersion;
+    return {
+      description: `SpikeGadgets acquisition${version ? `, Trodes ${version}` : ""}${this.rec.probeDevice ? `, ${this.rec.probeDevice}` : ""}`,
+      manufacturer: "SpikeGadgets",
+    };
+  }
+
   override getMetadata(): RecordingMetadata {
     const metadata = super.getMetadata();
-    const version = this.rec.global.trodesVersion;
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: `SpikeGadgets acquisition${version ? `, Trodes ${version}` : ""}${this.rec.probeDevice ? `, ${this.rec.probeDevice}` : ""}`,
-        manufacturer: "SpikeGadgets",
-      },
-    ];
     for (const group of metadata.Ecephys.ElectrodeGroup ?? [])
       group.description = `SpikeGadgets ${group.name}`;
     return metadata;

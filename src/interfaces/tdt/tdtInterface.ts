@@ -9,16 +9,14 @@ import {
   type RecordingStream,
 } from "../../conversion/ecephys/multiStream.js";
 import type { Recording } from "../../conversion/ecephys/recording.js";
-import type {
-  RecordingConversionOptions,
-  RecordingMetadata,
-} from "../../conversion/ecephys/recordingInterface.js";
-import type { Metadata } from "../../conversion/metadata/schema.js";
+import type { RecordingConversionOptions } from "../../conversion/ecephys/recordingInterface.js";
+import { addSortingToNwbfile, type SortedUnit } from "../../conversion/ecephys/sorting.js";
+import type { DeviceMetadata, Metadata } from "../../conversion/metadata/schema.js";
 import { addAnalogToNwbfile, addEventsToNwbfile } from "../../conversion/signals.js";
 import { segmentedTiming, type Timing } from "../../conversion/timing.js";
 import { emitNeuroconvWarning, warnFallbacks } from "../../conversion/warnings.js";
 import { SourceDataError } from "../../errors.js";
-import { openTdtBlock, type TdtBlock, type TdtStream } from "../../formats/tdt/index.js";
+import { openTdtBlock, type TdtBlock, type TdtSnippets, type TdtStream } from "../../formats/tdt/index.js";
 import type { NWBFile } from "../../nwb/containers/file.js";
 
 /** The source arguments of {@link TdtRecordingInterface}, as a JSON schema. */
@@ -51,6 +49,12 @@ export type TdtRecordingSource = Static<typeof TdtRecordingSourceSchema>;
 
 const safeName = (store: string) => store.replace(/[^A-Za-z0-9_]+/g, "_");
 
+const SNIPPET_UNIT_PROPERTIES = {
+  tdt_store: "TDT snippet store the unit's snippets come from",
+  tdt_channel: "channel of the snippet store (1-based, as TDT counts)",
+  sort_code: "sort code TDT assigned online (0: unsorted threshold crossings)",
+};
+
 function timingOf(stream: TdtStream): Timing {
   return segmentedTiming(stream.samplingRate, stream.segments, stream.numSamples);
 }
@@ -62,8 +66,10 @@ function timingOf(stream: TdtStream): Timing {
  * listed in `analogStreams` become TimeSeries (`TimeSeries<store>`, volts) instead. Epoc (strobe) stores
  * become event series with their values (`Events<store>`, offsets as `Events<store>Offsets`). The session
  * start is the block's start (the index's Unix time, UTC). A `.tev` shorter than its index (a truncated
- * copy) converts what it holds, with a warning naming the file and the samples left out; snippet and
- * scalar stores are named in a warning.
+ * copy) converts what it holds, with a warning naming the file and the samples left out. Snippet stores
+ * become Units, one per (store, channel, sort code) with the snippets' times and their waveform mean and
+ * standard deviation in volts (sort code 0: unsorted threshold crossings); scalar stores are named in a
+ * warning.
  *
  * @example
  * ```ts
@@ -131,7 +137,7 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
   }
 
   /** Factor from stored values to volts: the `gain` given, or 1 for float stores (TDT stores volts). */
-  private gainToVolts(stream: TdtStream): number {
+  private gainToVolts(stream: Pick<TdtStream, "name" | "dtype">): number {
     if (this.sourceData.gain !== undefined) return this.sourceData.gain * 1e-6;
     if (!stream.dtype.startsWith("float")) {
       emitNeuroconvWarning(
@@ -156,6 +162,49 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
     };
   }
 
+  /**
+   * One unit per (channel, sort code) of a snippet store, channels and codes ascending: times in seconds after
+   * the block start, waveform mean and standard deviation (volts) over its snippets, read once.
+   */
+  private unitsOf(store: TdtSnippets): SortedUnit[] {
+    const toVolts = this.gainToVolts(store);
+    const groups = new Map<string, { channel: number; sortCode: number; indices: number[] }>();
+    store.times.forEach((_, i) => {
+      const channel = store.channels[i]!;
+      const sortCode = store.sortCodes[i]!;
+      const key = `${channel}#${sortCode}`;
+      const group = groups.get(key) ?? { channel, sortCode, indices: [] };
+      group.indices.push(i);
+      groups.set(key, group);
+    });
+    const ordered = [...groups.values()].sort((a, b) => a.channel - b.channel || a.sortCode - b.sortCode);
+    return ordered.map(({ channel, sortCode, indices }) => {
+      // Welford's running mean and squared deviations: stable where E[x²] − mean² cancels
+      const n = store.samplesPerSnippet;
+      const mean = new Float64Array(n);
+      const squares = new Float64Array(n);
+      let count = 0;
+      store.forEachWaveform(indices, (waveform) => {
+        count++;
+        for (let t = 0; t < n; t++) {
+          const volts = Number(waveform[t]) * toVolts;
+          const delta = volts - mean[t]!;
+          mean[t]! += delta / count;
+          squares[t]! += delta * (volts - mean[t]!);
+        }
+      });
+      const sd = squares.map((v) => Math.sqrt(v / count));
+      return {
+        // neo's unit naming, prefixed with the store
+        id: `${store.name} ch${channel}#${sortCode}`,
+        spikeFrames: Float64Array.from(indices, (i) => store.times[i]!),
+        properties: { tdt_store: store.name, tdt_channel: channel, sort_code: sortCode },
+        waveformMean: mean,
+        waveformSd: sd,
+      };
+    });
+  }
+
   /** Names of the block's stream stores, in the `.Tbk` order (details in `block.streams`). */
   getStreamNames(): string[] {
     return this.block.streams.map((s) => s.name);
@@ -165,16 +214,11 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
     return new Date(this.block.startTimestamp * 1000).toISOString();
   }
 
-  override getMetadata(): RecordingMetadata {
-    const metadata = super.getMetadata();
-    metadata.Ecephys.Device = [
-      {
-        name: "DeviceEcephys",
-        description: "Tucker-Davis Technologies acquisition",
-        manufacturer: "Tucker-Davis Technologies",
-      },
-    ];
-    return metadata;
+  protected override get device(): Omit<DeviceMetadata, "name"> {
+    return {
+      description: "Tucker-Davis Technologies acquisition",
+      manufacturer: "Tucker-Davis Technologies",
+    };
   }
 
   override addToNwbfile(
@@ -196,6 +240,33 @@ export class TdtRecordingInterface extends MultiStreamRecordingInterface<TdtReco
           timing: timingOf(stream),
         },
         options.stubTest,
+      );
+    }
+    const lengths = new Set(this.block.snippets.map((s) => s.samplesPerSnippet));
+    let units = this.block.snippets.flatMap((store) => this.unitsOf(store));
+    if (lengths.size > 1) {
+      // one waveform_mean column holds one shape
+      emitNeuroconvWarning(
+        `${this.block.folderPath}: the snippet stores have snippets of ${[...lengths].join(" and ")} samples; the units' waveform means are not written`,
+        "NeuroconvSourceWarning",
+      );
+      units = units.map(({ waveformMean: _mean, waveformSd: _sd, ...unit }) => unit);
+    }
+    if (units.length > 0) {
+      addSortingToNwbfile(
+        nwbfile,
+        {
+          samplingRate: 1,
+          units,
+          propertyDescriptions: SNIPPET_UNIT_PROPERTIES,
+          waveformShape: [[...lengths][0]!, 1],
+        },
+        metadata,
+        {
+          // spike "frames" are seconds after the block start, like the epocs' times
+          timing: { kind: "regular", rate: 1, startingTime: 0, count: 0 },
+          ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
+        },
       );
     }
     for (const epocs of this.block.epocs) {

@@ -75,10 +75,16 @@ function call(request: SyncRequest): unknown {
   const { port, flag } = channel;
   Atomics.store(flag, 0, 0);
   port.postMessage(request);
-  if (Atomics.wait(flag, 0, 0, CALL_TIMEOUT_MS) === "timed-out") {
-    throw new Error(
-      `HDF5 reader thread did not answer within ${CALL_TIMEOUT_MS / 1000} s (${request.method})`,
-    );
+  // Wait on the flag, not on the wake-up: the worker raises the flag before it notifies, so the notify of
+  // the previous answer can arrive late and wake this call before its own answer is there.
+  const deadline = Date.now() + CALL_TIMEOUT_MS;
+  while (Atomics.load(flag, 0) === 0) {
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(flag, 0, 0, left) === "timed-out") {
+      throw new Error(
+        `HDF5 reader thread did not answer within ${CALL_TIMEOUT_MS / 1000} s (${request.method})`,
+      );
+    }
   }
   const message = receiveMessageOnPort(port)?.message as SyncResponse | undefined;
   if (message === undefined) throw new Error(`HDF5 reader thread gave no answer (${request.method})`);

@@ -1,7 +1,7 @@
 /**
  * neo 0.11.1's AlphaOmegaRawIO (Debian python3-neo) as the independent reader of `.mpx` folders: per stream
  * its channel names, rate, start time and every sample (base64 of the (time, channels) int16 array), and per
- * channel the bit resolution and total gain neo decodes from the definition blocks.
+ * channel the bit resolution and total gain neo decodes from the definition blocks, and neo's rescale factor.
  */
 import { python } from "../../helpers/nwbcheck.js";
 
@@ -13,6 +13,8 @@ export interface NeoAlphaOmegaStream {
   readonly samples: Int16Array;
   /** [bit resolution µV, total gain] per channel. */
   readonly scaling: [number, number][];
+  /** neo's own rescale factor per channel ("uV" per unit): total gain / bit resolution. */
+  readonly neoGainUv: number[];
 }
 
 const SCRIPT = `
@@ -33,6 +35,7 @@ for s, stream in enumerate(r.header["signal_streams"]):
     data = r.get_analogsignal_chunk(0, 0, 0, n, s)
     out.append({"id": str(stream["id"]), "names": [str(x) for x in ch["name"]], "rate": float(ch["sampling_rate"][0]),
                 "tStart": float(r.get_signal_t_start(0, 0, s)), "scaling": [defs[str(x)] for x in ch["name"]],
+                "neoGainUv": [float(x) for x in ch["gain"]],
                 "samples": base64.b64encode(np.ascontiguousarray(data, dtype="<i2").tobytes()).decode()})
 print(json.dumps(out))
 `;
