@@ -13,9 +13,11 @@ export interface ChunkSource {
   readonly shape: readonly number[];
   /**
    * Returns rows `[start, end)` of the first axis as one row-major typed array of
-   * `(end - start) * prod(shape[1:])` elements of `dtype`.
+   * `(end - start) * prod(shape[1:])` elements of `dtype`. `reuse`, if given, is an array this source
+   * returned earlier that the caller no longer needs: the source may return its memory, filled anew,
+   * instead of allocating (no page faults, fewer garbage collections), or ignore it.
    */
-  readRows(start: number, end: number): Promise<TypedArray> | TypedArray;
+  readRows(start: number, end: number, reuse?: TypedArray): Promise<TypedArray> | TypedArray;
 }
 
 /** Whether a value is a lazy chunk source rather than in-memory data. */
@@ -34,7 +36,7 @@ export function firstRows(source: ChunkSource, rows: number): ChunkSource {
   return {
     dtype: source.dtype,
     shape: [kept, ...source.shape.slice(1)],
-    readRows: (start, end) => source.readRows(start, Math.min(end, kept)),
+    readRows: (start, end, reuse) => source.readRows(start, Math.min(end, kept), reuse),
   };
 }
 

@@ -7,7 +7,14 @@
  * wanted channels, never more than `blockBytes` at a time.
  */
 import type { FileHandle } from "node:fs/promises";
-import { allocate, bytesPerElement, type NumericDtype, type TypedArray, viewAs } from "../data/dtype.js";
+import {
+  allocate,
+  bytesPerElement,
+  type NumericDtype,
+  type TypedArray,
+  typedArrayFor,
+  viewAs,
+} from "../data/dtype.js";
 import type { ChunkSource } from "../data/lazy.js";
 import {
   checkRange,
@@ -60,6 +67,8 @@ export class InterleavedFile {
   /** First row of each listed record (for "listed" layouts). */
   private readonly firstRows: Float64Array | undefined;
   private readonly scratch = new Scratch();
+  /** The whole arrays behind the packed views {@link readRows} returned (they can be filled anew whole). */
+  private readonly packedFrom = new WeakMap<TypedArray, TypedArray>();
 
   constructor(layout: InterleavedLayout) {
     this.path = layout.path;
@@ -106,25 +115,34 @@ export class InterleavedFile {
    * Rows `[start, end)` of the given channels (column indices, in the order wanted), row-major.
    * `channels` undefined means every channel in file order.
    */
-  async readRows(start: number, end: number, channels?: Int32Array): Promise<TypedArray> {
+  async readRows(start: number, end: number, channels?: Int32Array, reuse?: TypedArray): Promise<TypedArray> {
     checkRange(start, end, this.numSamples, "samples", this.path);
     const rows = end - start;
     const picked = channels === undefined || isIdentity(channels, this.numChannels) ? undefined : channels;
     const width = picked?.length ?? this.numChannels;
-    const out = allocate(this.dtype, rows * width);
+    // Most channels kept in file order (all but a sync channel, say): rows are read straight into the
+    // output and packed in place, one memmove per row; no scratch buffer, no second pass over the data.
+    const inPlace = picked !== undefined && isIncreasing(picked) && 2 * width >= this.numChannels;
+    const out = this.reusedOrNew(reuse, rows * (inPlace ? this.numChannels : width));
     if (rows === 0) return out;
     const rowsPerRead = Math.max(1, Math.floor(this.blockBytes / this.rowBytes));
     // The handle lives for one call: none can leak, and one open per block is negligible next to reading it.
     const handle = await openSourceFile(this.path);
-    const scratch = picked ? this.scratch.take(Math.min(rows, rowsPerRead) * this.rowBytes) : undefined;
+    const scratch =
+      picked && !inPlace ? this.scratch.take(Math.min(rows, rowsPerRead) * this.rowBytes) : undefined;
     try {
       for (let r = 0; r < rows; ) {
         const { position, run } = this.locate(start + r);
         const n = Math.min(run, rows - r, rowsPerRead);
         if (scratch === undefined) {
-          // whole rows are exactly the output: read straight into it
-          const bytes = new Uint8Array(out.buffer, out.byteOffset + r * this.rowBytes, n * this.rowBytes);
+          // whole rows are the output, or are packed into it where they lie
+          const bytes = new Uint8Array(
+            out.buffer,
+            out.byteOffset + r * width * out.BYTES_PER_ELEMENT,
+            n * this.rowBytes,
+          );
           await this.read(handle, bytes, position);
+          if (picked) packInPlace(out, r * width, n, this.numChannels, picked);
         } else {
           const block = scratch.subarray(0, n * this.rowBytes);
           await this.read(handle, block, position);
@@ -133,11 +151,26 @@ export class InterleavedFile {
         }
         r += n;
       }
-      return out;
+      if (!inPlace) return out;
+      const packed = out.subarray(0, rows * width);
+      this.packedFrom.set(packed, out);
+      return packed;
     } finally {
       if (scratch) this.scratch.release(scratch);
       await handle.close();
     }
+  }
+
+  /**
+   * `length` elements in the memory of `reuse` (memory offered by the caller, or an array returned earlier)
+   * when it is of this file's type and large enough, else a new array.
+   */
+  private reusedOrNew(reuse: TypedArray | undefined, length: number): TypedArray {
+    const whole = reuse && (this.packedFrom.get(reuse) ?? reuse);
+    if (whole instanceof typedArrayFor(this.dtype) && whole.length >= length) {
+      return viewAs(this.dtype, whole.buffer, whole.byteOffset, length);
+    }
+    return allocate(this.dtype, length);
   }
 
   private async read(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {
@@ -152,7 +185,7 @@ export class InterleavedFile {
     return {
       dtype: this.dtype,
       shape: [this.numSamples, picked?.length ?? this.numChannels],
-      readRows: (start, end) => this.readRows(start, end, picked),
+      readRows: (start, end, reuse) => this.readRows(start, end, picked, reuse),
     };
   }
 
@@ -162,7 +195,7 @@ export class InterleavedFile {
     return {
       dtype: this.dtype,
       shape: [this.numSamples],
-      readRows: (start, end) => this.readRows(start, end, picked),
+      readRows: (start, end, reuse) => this.readRows(start, end, picked, reuse),
     };
   }
 
@@ -214,6 +247,37 @@ function isIdentity(channels: Int32Array, count: number): boolean {
   return true;
 }
 
+function isIncreasing(channels: Int32Array): boolean {
+  for (let i = 1; i < channels.length; i++) if (channels[i]! <= channels[i - 1]!) return false;
+  return true;
+}
+
+/**
+ * Keeps the picked columns of `rows` interleaved rows that start at element `base` of `data`, packed from
+ * `base` on. Channels must be increasing: every element then moves towards the start, never over a value
+ * not yet moved.
+ */
+function packInPlace(
+  data: TypedArray,
+  base: number,
+  rows: number,
+  stride: number,
+  channels: Int32Array,
+): void {
+  const runs = runsOf(channels);
+  const array = data as unknown as Float64Array; // one kind of typed array; the cast lets one loop serve all
+  let o = base;
+  for (let r = 0, row = base; r < rows; r++, row += stride) {
+    for (let j = 0; j < runs.length; j += 2) {
+      const first = row + runs[j]!;
+      const n = runs[j + 1]!;
+      if (n >= MIN_SET_RUN) array.copyWithin(o, first, first + n);
+      else for (let k = 0; k < n; k++) array[o + k] = array[first + k]!;
+      o += n;
+    }
+  }
+}
+
 /** Runs of consecutive channels: [first channel, length] pairs, in output order. */
 function runsOf(channels: Int32Array): Int32Array {
   const runs: number[] = [];
@@ -226,7 +290,7 @@ function runsOf(channels: Int32Array): Int32Array {
   return Int32Array.from(runs);
 }
 
-/** Runs this long or longer are copied with `TypedArray.set` (a memcpy); shorter ones element by element. */
+/** Runs this long or longer are copied with one memcpy/memmove call; shorter ones element by element. */
 const MIN_SET_RUN = 16;
 
 /** Copies the picked columns of `rows` interleaved rows into `out` from `offset` on. */

@@ -7,7 +7,7 @@
  * so chunks in flight compress on several cores while the main thread cuts the next chunks.
  */
 import { promisify } from "node:util";
-import { deflate, inflate } from "node:zlib";
+import { constants, deflate, inflate } from "node:zlib";
 import type { FilterSpec } from "./types.js";
 
 /** A codec's options by name (e.g. `{ level: 4 }` for gzip). */
@@ -70,6 +70,20 @@ const shuffle: Codec = {
   decode: async (bytes, elementSize) => (elementSize > 1 ? unshuffleBytes(bytes, elementSize) : bytes),
 };
 
+/** Compressed size / input size of the last chunk deflated. */
+let lastDeflateShare = 1;
+
+/**
+ * Output room for deflating `length` bytes: the last chunk's share plus a margin, at most zlib's worst
+ * case. Room is allocated whether used or not, and V8 counts it as external memory, whose growth triggers
+ * full garbage collections; when the output does not fit, zlib continues into more buffers (slower, same
+ * bytes).
+ */
+function deflateRoom(length: number): number {
+  const worst = length + (length >> 6) + 1024;
+  return Math.max(64 * 1024, Math.min(worst, Math.ceil(length * lastDeflateShare * 1.125) + 4096));
+}
+
 const gzip: Codec = {
   name: "gzip",
   description: "deflate (zlib) with a level 0-9; every HDF5 reader decodes it",
@@ -82,12 +96,18 @@ const gzip: Codec = {
     }
     return undefined;
   },
-  // an output buffer that holds the whole result: one pass on the thread pool instead of one per 16 KiB
-  encode: (bytes, _size, options) =>
-    deflateAsync(bytes, {
+  // Z_FINISH from the start and an output buffer that holds the whole result: one pass on the thread pool,
+  // one output buffer (by default the input is deflated with Z_NO_FLUSH, then Z_FINISH in a second pass
+  // whose output is concatenated to the first: a copy and an allocation per chunk).
+  async encode(bytes, _size, options) {
+    const out = await deflateAsync(bytes, {
       level: options.level ?? DEFAULT_GZIP_LEVEL,
-      chunkSize: Math.max(64 * 1024, bytes.length + (bytes.length >> 6) + 1024),
-    }),
+      chunkSize: deflateRoom(bytes.length),
+      flush: constants.Z_FINISH,
+    });
+    lastDeflateShare = out.length / Math.max(1, bytes.length);
+    return out;
+  },
   decode: (bytes) => inflateAsync(bytes),
 };
 

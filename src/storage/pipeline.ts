@@ -2,23 +2,27 @@
  * The chunk pipeline shared by every engine: blocks of whole rows are read from a source, cut into chunks,
  * encoded by the codec pipeline and handed to the engine with their chunk coordinates.
  *
- * Concurrency: at most `jobs` chunks are being encoded or stored at once (a {@link TaskPool}); deflate runs
- * on libuv's thread pool (node:zlib's asynchronous API), so `jobs` chunks compress on up to `jobs` cores
- * while the main thread cuts the next ones. Back-pressure: cutting waits for a free slot, so memory holds
- * the current block, the next block (read while the current one is compressed) and `jobs` chunks.
+ * Concurrency: at most `jobs` chunks are being encoded and at most `jobs` stored at once (a
+ * {@link TaskPool}); deflate runs on libuv's thread pool (node:zlib's asynchronous API), so `jobs` chunks
+ * compress on up to `jobs` cores while the main thread cuts the next ones. Back-pressure: cutting waits for
+ * a free slot, so memory holds the current block, the next block (read while the current one is
+ * compressed), `jobs` + 1 chunks and at most 2 × `jobs` encoded chunks.
  */
 import { availableParallelism } from "node:os";
 import {
   bytesPerElement,
   elementCount,
   isTypedArray,
+  type NumericDtype,
   type TypedArray,
   toTypedArray,
   typedArrayFor,
+  viewAs,
 } from "../data/dtype.js";
 import { cutBlock } from "./chunks.js";
 import { encodeChunk } from "./codecs.js";
 import type { ChunkedDatasetRequest, ChunkedDatasetWriter, ChunkedDtype, StopSignal } from "./types.js";
+import { WordShuffler } from "./wordShuffle.js";
 
 /** Default number of chunks encoded at once: one per core. */
 export function defaultJobs(): number {
@@ -33,12 +37,18 @@ export function checkJobs(jobs: number): number {
 }
 
 /**
- * Runs at most `jobs` asynchronous tasks at once. {@link run} waits for a free slot (back-pressure).
- * The first failure is kept: later calls to `run` and `drain` throw it, and no new task starts.
+ * Runs tasks of two phases, work (encoding, on a core) then storing its result: at most `jobs` work phases
+ * and at most `jobs` stores at once. {@link run} waits for a free work slot and, for back-pressure from a
+ * slow sink, for a free store slot. A work slot is free again as soon as its work is done, so storing one
+ * chunk does not keep a core from encoding the next. The first failure is kept: later calls to `run` and
+ * `drain` throw it, and no new task starts.
  */
 export class TaskPool {
-  private running = 0;
-  private readonly slotFreed: (() => void)[] = [];
+  private working = 0;
+  /** Results not stored yet (waiting for a store slot or being stored). */
+  private unstored = 0;
+  private storing = 0;
+  private readonly changed: (() => void)[] = [];
   private failure: { error: unknown } | undefined;
 
   constructor(readonly jobs: number) {
@@ -49,24 +59,44 @@ export class TaskPool {
     if (this.failure) throw this.failure.error;
   }
 
-  private async waitForSlot(limit: number): Promise<void> {
-    while (this.running > limit) await new Promise<void>((resolve) => this.slotFreed.push(resolve));
+  /** Waits until `condition` holds, then calls `claim` in the same turn (no other waiter can slip in). */
+  private async waitUntil(condition: () => boolean, claim = () => {}): Promise<void> {
+    while (!condition()) await new Promise<void>((resolve) => this.changed.push(resolve));
+    claim();
   }
 
-  /** Starts `task` once fewer than `jobs` tasks run; resolves when it has started. */
-  async run(task: () => Promise<void>): Promise<void> {
+  private wake(): void {
+    for (const resolve of this.changed.splice(0)) resolve();
+  }
+
+  /** Starts `work` once a slot is free; its result then goes to `store`. Resolves when `work` has started. */
+  async run<T>(work: () => Promise<T>, store: (result: T) => Promise<void>): Promise<void> {
     this.throwIfFailed();
-    await this.waitForSlot(this.jobs - 1);
+    await this.waitUntil(() => this.working < this.jobs && this.storing < this.jobs);
     this.throwIfFailed();
-    this.running++;
-    task()
-      .catch((error: unknown) => {
-        this.failure ??= { error };
-      })
-      .finally(() => {
-        this.running--;
-        for (const resolve of this.slotFreed.splice(0)) resolve();
-      });
+    this.working++;
+    this.unstored++;
+    const stored = async () => {
+      try {
+        const result = await work().finally(() => {
+          this.working--;
+          this.wake();
+        });
+        await this.waitUntil(
+          () => this.storing < this.jobs,
+          () => this.storing++,
+        );
+        await store(result).finally(() => {
+          this.storing--;
+        });
+      } finally {
+        this.unstored--;
+        this.wake();
+      }
+    };
+    stored().catch((error: unknown) => {
+      this.failure ??= { error };
+    });
   }
 
   /** Waits for every started task; throws the first failure. */
@@ -77,12 +107,12 @@ export class TaskPool {
 
   /** Waits for every started task, ignoring failures (before cleaning up after an error). */
   async settle(): Promise<void> {
-    await this.waitForSlot(0);
+    await this.waitUntil(() => this.working === 0 && this.unstored === 0);
   }
 }
 
-/** Where blocks come from: rows `[start, end)` of the first axis, row-major. */
-export type ReadRows = (start: number, end: number) => Promise<TypedArray> | TypedArray;
+/** Where blocks come from: rows `[start, end)` of the first axis, row-major; `reuse` is a finished block. */
+export type ReadRows = (start: number, end: number, reuse?: TypedArray) => Promise<TypedArray> | TypedArray;
 
 export interface ChunkedWriteOptions {
   readonly pool: TaskPool;
@@ -128,17 +158,38 @@ export async function writeChunkedRows(
   // shuffle only moves bytes: as the first filter it is done while cutting, saving a pass over the data
   const shuffleWhileCutting = filters[0]?.codec === "shuffle" && size > 1;
   const remaining = shuffleWhileCutting ? filters.slice(1) : filters;
-  const fetch = (start: number) => {
+  const fetch = (start: number, reuse: TypedArray | undefined) => {
     const end = Math.min(rows, start + step);
-    const pending = Promise.resolve().then(() => read(start, end));
+    const pending = Promise.resolve().then(() => read(start, end, reuse));
     pending.catch(() => {}); // awaited below; this only keeps an early failure from being "unhandled"
     return pending;
   };
-  let next = rows > 0 ? fetch(0) : undefined;
-  for (let start = 0; start < rows; start += step) {
+  // Two-byte samples (int16 ephys, the bulk of conversions) are shuffled with SIMD in a memory of its own
+  // that the source reads blocks into and chunks are cut into: no copies in or out.
+  const chunkBytes = elementCount(chunks) * size;
+  const blockBytes = Math.min(step, rows) * rowElements * size;
+  const slots = options.pool.jobs + 1;
+  const simd =
+    shuffleWhileCutting && size === 2 && WordShuffler.fits(blockBytes, chunkBytes, slots)
+      ? new WordShuffler(blockBytes, chunkBytes, slots)
+      : undefined;
+  // Buffers of stored chunks are cut into again: at most jobs + 1 exist, and fresh memory per chunk would
+  // cost a page fault per 4 KiB and a GC of every chunk (about 1 s per GB of int16 data).
+  const spareBuffers: Uint8Array[] = simd ? [...simd.slots] : [];
+  const takeBuffer = (byteLength: number) => spareBuffers.pop() ?? new Uint8Array(byteLength);
+  // Memory offered to the source for block k: a shuffler area, or the block before the previous one
+  // (cut already; a source may fill it anew instead of allocating).
+  let finished: TypedArray | undefined;
+  const offer = (k: number) => {
+    if (!simd) return finished;
+    const area = simd.area(k);
+    return viewAs(dtype as NumericDtype, area.buffer, area.byteOffset, area.byteLength / size);
+  };
+  let next = rows > 0 ? fetch(0, offer(0)) : undefined;
+  for (let start = 0, k = 0; start < rows; start += step, k++) {
     const end = Math.min(rows, start + step);
     const block = await next!;
-    next = end < rows ? fetch(end) : undefined;
+    next = end < rows ? fetch(end, offer(k + 1)) : undefined;
     if (block.length !== (end - start) * rowElements) {
       throw new RangeError(
         `${options.name}: the data source returned ${block.length} values for rows ${start}-${end}, expected ${
@@ -147,12 +198,27 @@ export async function writeChunkedRows(
       );
     }
     const stored = asStoredArray(block, dtype);
-    for (const chunk of cutBlock(stored, start, shape, chunks, shuffleWhileCutting)) {
+    simd?.stage(new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), k);
+    const cut = cutBlock(stored, start, shape, chunks, {
+      shuffled: shuffleWhileCutting,
+      buffer: takeBuffer,
+      ...(simd && { staged: simd }),
+    });
+    for (const chunk of cut) {
       options.signal?.throwIfAborted();
-      await options.pool.run(async () => {
-        await target.writeChunk(chunk.index, await encodeChunk(chunk.bytes, size, remaining));
-      });
+      await options.pool.run(
+        async () => {
+          const encoded = await encodeChunk(chunk.bytes, size, remaining);
+          if (encoded !== chunk.bytes) spareBuffers.push(chunk.bytes);
+          return encoded;
+        },
+        async (encoded) => {
+          await target.writeChunk(chunk.index, encoded);
+          if (encoded === chunk.bytes) spareBuffers.push(chunk.bytes);
+        },
+      );
     }
+    finished = block;
     options.onBlock?.(end - start);
   }
 }

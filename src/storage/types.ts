@@ -91,7 +91,8 @@ export interface ChunkedDatasetWriter {
   /**
    * Stores one chunk. `chunkIndex` = chunk grid coordinates (element offset / chunk shape). Before
    * encoding, every chunk (edge chunks included, padded with zeros) held the full chunk shape of elements in
-   * C order, little-endian. Calls may come in any order and overlap.
+   * C order, little-endian. Calls may come in any order and overlap. `encoded` belongs to the caller again
+   * once the promise settles (the pipeline reuses chunk buffers): copy it to keep it longer.
    */
   writeChunk(chunkIndex: readonly number[], encoded: Uint8Array): Promise<void>;
 }

@@ -45,6 +45,58 @@ describe("InterleavedFile", () => {
     );
   });
 
+  it("packs most channels in file order in place: long and short runs, several reads per call", async () => {
+    const rows = 30;
+    const wide = (r: number, c: number) => r * 100 + c; // distinct for 40 channels
+    const channels = 40;
+    const view = new DataView(new ArrayBuffer(rows * channels * 2));
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < channels; c++) view.setInt16((r * channels + c) * 2, wide(r, c), true);
+    const path = join(dir, "wide.bin");
+    writeFileSync(path, new Uint8Array(view.buffer));
+    const file = new InterleavedFile({
+      path,
+      dtype: "int16",
+      numChannels: channels,
+      records: { kind: "contiguous", offset: 0, rows },
+      blockBytes: 7 * channels * 2, // 7 rows per read
+    });
+    // a run of 20 channels (memmove), a gap, 3 single channels, all but the last (a sync channel)
+    const kept = [
+      ...Array.from({ length: 20 }, (_, c) => c + 1),
+      25,
+      27,
+      28,
+      30,
+      31,
+      32,
+      33,
+      34,
+      35,
+      36,
+      37,
+      38,
+    ];
+    const picked = await file.source(kept).readRows(2, 29);
+    expect(picked.length).toBe(27 * kept.length);
+    expect(Array.from(picked, Number)).toEqual(
+      Array.from({ length: 27 }, (_, i) => kept.map((c) => wide(2 + i, c))).flat(),
+    );
+    // a finished block offered back is filled anew in place; a too small one is not used
+    const again = await file.source(kept).readRows(0, 27, picked);
+    expect(again.buffer).toBe(picked.buffer);
+    expect(Array.from(again, Number)).toEqual(
+      Array.from({ length: 27 }, (_, i) => kept.map((c) => wide(i, c))).flat(),
+    );
+    // memory offered as a view is used only up to the view's length, never beyond it
+    const memory = new Int16Array(30 * channels).fill(-1);
+    const larger = await file.source(kept).readRows(0, 30, memory.subarray(0, 30 * kept.length));
+    expect(larger.buffer).not.toBe(memory.buffer);
+    expect(memory.every((v) => v === -1)).toBe(true);
+    expect(larger.length).toBe(30 * kept.length);
+    expect(larger[kept.length * 29 + 1]).toBe(wide(29, kept[1]!));
+  });
+
   it("reads int16 records at a stride, across record boundaries (Neuralynx-like)", async () => {
     // 4 records of 5 rows x 2 channels, each behind a 6-byte record header, after a 16-byte file header
     const recordBytes = 6 + 5 * 2 * 2;

@@ -12,6 +12,7 @@ import {
 } from "../../src/storage/codecs.js";
 import { TaskPool, writeChunkedRows } from "../../src/storage/pipeline.js";
 import type { ChunkedDatasetRequest, ChunkedDatasetWriter } from "../../src/storage/types.js";
+import { WordShuffler } from "../../src/storage/wordShuffle.js";
 
 /** The value at (r, c) of the test arrays: distinct everywhere, so misplaced elements show. */
 const at = (r: number, c: number) => r * 1000 + c;
@@ -102,11 +103,61 @@ describe("chunk geometry", () => {
   it("cuts straight into shuffled bytes, equal to cutting then shuffling", () => {
     for (const block of [rows2d(0, 7, 5), Int16Array.from(rows2d(0, 7, 5), (v) => v - 3000)]) {
       const plain = [...cutBlock(block, 0, [7, 5], [3, 2])];
-      const shuffled = [...cutBlock(block, 0, [7, 5], [3, 2], true)];
+      const shuffled = [...cutBlock(block, 0, [7, 5], [3, 2], { shuffled: true })];
       expect(shuffled.map((c) => c.index)).toEqual(plain.map((c) => c.index));
       shuffled.forEach((c, i) => {
         expect(c.bytes).toEqual(shuffleBytes(plain[i]!.bytes, block.BYTES_PER_ELEMENT));
       });
+    }
+  });
+
+  it("shuffles int16 with SIMD exactly as HDF5's shuffle, into reused buffers, edges zero-padded", () => {
+    const cases: [number[], number[]][] = [
+      [
+        [70, 53],
+        [32, 37],
+      ], // runs of 32 + 5 and 16 + 0 samples, edge chunks on both axes
+      [
+        [40, 64],
+        [40, 64],
+      ], // one full chunk, runs of exactly 64
+      [
+        [9, 5, 40],
+        [4, 3, 18],
+      ], // three-dimensional, runs of 16 + 2
+      [[33], [16]], // one-dimensional
+      [
+        [5, 7],
+        [5, 7],
+      ], // runs shorter than 16: no SIMD at all
+    ];
+    for (const [shape, chunks] of cases) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const block = Int16Array.from({ length: size }, (_, i) => ((i * 7919) % 65536) - 32768);
+      const plain = [...cutBlock(block, 0, shape, chunks)];
+      const chunkBytes = chunks.reduce((a, b) => a * b, 2);
+      const shuffler = new WordShuffler(block.byteLength, chunkBytes, 1);
+      shuffler.slots[0]!.fill(0xcd);
+      const reused = new Uint8Array(chunkBytes).fill(0xab); // a previous chunk's bytes
+      // into the shuffler's own slot (no copy out), then into memory elsewhere (copied out)
+      for (const buffer of [() => shuffler.slots[0]!, () => reused]) {
+        shuffler.stage(new Uint8Array(block.buffer), 1);
+        let k = 0;
+        // compared as each chunk is cut: the next one overwrites the buffer
+        for (const chunk of cutBlock(block, 0, shape, chunks, { shuffled: true, staged: shuffler, buffer })) {
+          expect(chunk.index).toEqual(plain[k]!.index);
+          expect(chunk.bytes).toEqual(shuffleBytes(plain[k]!.bytes, 2));
+          k++;
+        }
+        expect(k).toBe(plain.length);
+      }
+      // a block read straight into an area is cut where it lies
+      const area = shuffler.area(0);
+      const inPlace = new Int16Array(area.buffer, area.byteOffset, size);
+      inPlace.set(block);
+      shuffler.stage(new Uint8Array(inPlace.buffer, inPlace.byteOffset, inPlace.byteLength), 0);
+      const first = cutBlock(inPlace, 0, shape, chunks, { shuffled: true, staged: shuffler }).next().value!;
+      expect(first.bytes).toEqual(shuffleBytes(plain[0]!.bytes, 2));
     }
   });
 
@@ -146,6 +197,8 @@ describe("chunk pipeline", () => {
   it("reads the next block while the current one is being stored, and keeps at most `jobs` chunks", async () => {
     const request: ChunkedDatasetRequest = { dtype: "int32", shape: [40, 4], chunks: [10, 4], filters: [] };
     const events: string[] = [];
+    const blocks: Int32Array[] = [];
+    const offered: (Int32Array | undefined)[] = [];
     const pool = new TaskPool(2);
     const writer: ChunkedDatasetWriter = {
       async writeChunk(index) {
@@ -157,9 +210,11 @@ describe("chunk pipeline", () => {
     await writeChunkedRows(
       writer,
       request,
-      async (start, end) => {
+      async (start, end, reuse) => {
         events.push(`read ${start}`);
-        return rows2d(start, end, 4);
+        offered.push(reuse as Int32Array | undefined);
+        blocks.push(rows2d(start, end, 4));
+        return blocks.at(-1)!;
       },
       { pool, blockRows: 10, name: "/x" },
     );
@@ -168,6 +223,36 @@ describe("chunk pipeline", () => {
     expect(events.indexOf("read 10")).toBeLessThan(events.indexOf("store 0 end"));
     // back-pressure: the third chunk starts only after the first finished
     expect(events.indexOf("store 2 start")).toBeGreaterThan(events.indexOf("store 0 end"));
+    // the block before the current one (cut already) is offered back to the source for the next read
+    expect(offered).toEqual([undefined, undefined, blocks[0], blocks[1]]);
+    expect(offered[2]).toBe(blocks[0]);
+  });
+
+  it("frees a slot when its work is done: the next chunk encodes while the last one is stored", async () => {
+    const pool = new TaskPool(1);
+    const events: string[] = [];
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+    for (const k of [0, 1, 2]) {
+      await pool.run(
+        async () => {
+          events.push(`work ${k}`);
+          await pause();
+          return k;
+        },
+        async (result) => {
+          events.push(`store ${result} start`);
+          await pause();
+          await pause();
+          events.push(`store ${result} end`);
+        },
+      );
+    }
+    await pool.drain();
+    expect(events.indexOf("work 1")).toBeLessThan(events.indexOf("store 0 end"));
+    // one store at a time (jobs 1): store 1 waits for store 0, and work 2 for a free store slot
+    expect(events.indexOf("store 1 start")).toBeGreaterThan(events.indexOf("store 0 end"));
+    expect(events.indexOf("work 2")).toBeGreaterThan(events.indexOf("store 0 end"));
+    expect(events.filter((e) => e.endsWith("end"))).toEqual(["store 0 end", "store 1 end", "store 2 end"]);
   });
 
   it("stops at the first failure and names the source's problem", async () => {

@@ -151,9 +151,9 @@ async function writeChunked(
   await writeChunkedRows(
     target,
     request,
-    (start, end) =>
+    (start, end, reuse) =>
       data.kind === "lazy"
-        ? data.source.readRows(start, end)
+        ? data.source.readRows(start, end, reuse)
         : whole!.subarray(start * rowElements, end * rowElements),
     {
       pool,
