@@ -4,7 +4,7 @@
  * A {@link ChunkSource} knows its dtype and full shape up front and yields blocks of whole rows along the
  * first axis when the writer asks for them. Nothing is read from the underlying file before that.
  */
-import { allocate, type NumericDtype, type TypedArray } from "./dtype.js";
+import { allocate, type NumericDtype, type TypedArray, typedArrayFor, viewAs } from "./dtype.js";
 
 /** Lazy bulk data: element type, full shape and rows read on demand (nothing is read before the writer asks). */
 export interface ChunkSource {
@@ -13,11 +13,20 @@ export interface ChunkSource {
   readonly shape: readonly number[];
   /**
    * Returns rows `[start, end)` of the first axis as one row-major typed array of
-   * `(end - start) * prod(shape[1:])` elements of `dtype`. `reuse`, if given, is an array this source
-   * returned earlier that the caller no longer needs: the source may return its memory, filled anew,
-   * instead of allocating (no page faults, fewer garbage collections), or ignore it.
+   * `(end - start) * prod(shape[1:])` elements of `dtype`. `reuse`, if given, is memory the caller no
+   * longer needs (an array this source returned earlier, or memory the writer offers, such as its shuffle
+   * area): the source may fill its start and return that ({@link reusedOrNew}) instead of allocating (no
+   * page faults, fewer garbage collections, no copy into the writer's memory), or ignore it.
    */
   readRows(start: number, end: number, reuse?: TypedArray): Promise<TypedArray> | TypedArray;
+}
+
+/** `length` elements of `dtype` at the start of `reuse` when it is of that type and long enough, else new. */
+export function reusedOrNew(dtype: NumericDtype, reuse: TypedArray | undefined, length: number): TypedArray {
+  if (reuse instanceof typedArrayFor(dtype) && reuse.length >= length) {
+    return viewAs(dtype, reuse.buffer, reuse.byteOffset, length);
+  }
+  return allocate(dtype, length);
 }
 
 /** Whether a value is a lazy chunk source rather than in-memory data. */

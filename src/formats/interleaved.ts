@@ -7,15 +7,8 @@
  * wanted channels, never more than `blockBytes` at a time.
  */
 import type { FileHandle } from "node:fs/promises";
-import {
-  allocate,
-  bytesPerElement,
-  type NumericDtype,
-  type TypedArray,
-  typedArrayFor,
-  viewAs,
-} from "../data/dtype.js";
-import type { ChunkSource } from "../data/lazy.js";
+import { allocate, bytesPerElement, type NumericDtype, type TypedArray, viewAs } from "../data/dtype.js";
+import { type ChunkSource, reusedOrNew } from "../data/lazy.js";
 import {
   checkRange,
   DEFAULT_BLOCK_BYTES,
@@ -166,11 +159,7 @@ export class InterleavedFile {
    * when it is of this file's type and large enough, else a new array.
    */
   private reusedOrNew(reuse: TypedArray | undefined, length: number): TypedArray {
-    const whole = reuse && (this.packedFrom.get(reuse) ?? reuse);
-    if (whole instanceof typedArrayFor(this.dtype) && whole.length >= length) {
-      return viewAs(this.dtype, whole.buffer, whole.byteOffset, length);
-    }
-    return allocate(this.dtype, length);
+    return reusedOrNew(this.dtype, reuse && (this.packedFrom.get(reuse) ?? reuse), length);
   }
 
   private async read(handle: FileHandle, bytes: Uint8Array, position: number): Promise<void> {

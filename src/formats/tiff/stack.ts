@@ -2,8 +2,8 @@
  * Movies made of TIFF pages: which page holds frame t (of plane z), across one or many files, and the lazy
  * source that reads only the pages of the frames asked for.
  */
-import { allocate, type TypedArray } from "../../data/dtype.js";
-import type { ChunkSource } from "../../data/lazy.js";
+import type { TypedArray } from "../../data/dtype.js";
+import { type ChunkSource, reusedOrNew } from "../../data/lazy.js";
 import { SourceDataError } from "../../errors.js";
 import { TiffFile } from "./tiff.js";
 
@@ -87,8 +87,8 @@ export function pageStack(options: PageStackOptions): ChunkSource {
   return {
     dtype,
     shape: numPlanes > 1 ? [numFrames, width, height, numPlanes] : [numFrames, width, height],
-    async readRows(start, end) {
-      const out = allocate(dtype, (end - start) * frameSize);
+    async readRows(start, end, reuse) {
+      const out = reusedOrNew(dtype, reuse, (end - start) * frameSize);
       for (let t = start; t < end; t++) {
         for (let z = 0; z < numPlanes; z++) {
           const ref = options.pageAt(t, z);

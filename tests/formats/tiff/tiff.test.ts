@@ -91,6 +91,11 @@ describe.skipIf(!hasTestdata() || !ORACLE)("real TIFF files", () => {
     const v = await volume.readRows(28, 29);
     // frame 28 plane 1 = page 57 = page 28 of the second file
     expect(v[(4 * 21 + 20) * 2 + 1]).toBe(truth[28]![20 * 14 + 4]);
+    // memory the writer offers (its shuffle area, longer than the rows) is filled in place, not copied
+    const offered = new (frames.constructor as Uint16ArrayConstructor)(3 * 14 * 21);
+    const again = await movie.readRows(3, 5, offered);
+    expect(again.buffer).toBe(offered.buffer);
+    expect(Array.from(again, Number)).toEqual(Array.from(frames, Number));
   });
 });
 
