@@ -180,15 +180,20 @@ export async function writeChunkedRows(
   // Memory offered to the source for block k: a shuffler area, or the block before the previous one
   // (cut already; a source may fill it anew instead of allocating).
   let finished: TypedArray | undefined;
+  // A source that returns its own arrays is offered no more areas once seen, and its blocks are copied
+  // into area 0 only: the other area is never touched, so it never becomes resident memory.
+  let ownArrays = false;
   const offer = (k: number) => {
     if (!simd) return finished;
+    if (ownArrays) return undefined;
     const area = simd.area(k);
     return viewAs(dtype as NumericDtype, area.buffer, area.byteOffset, area.byteLength / size);
   };
   let next = rows > 0 ? fetch(0, offer(0)) : undefined;
   for (let start = 0, k = 0; start < rows; start += step, k++) {
     const end = Math.min(rows, start + step);
-    const block = await next!;
+    const block = asStoredArray(await next!, dtype);
+    if (simd && !simd.holds(block)) ownArrays = true;
     next = end < rows ? fetch(end, offer(k + 1)) : undefined;
     if (block.length !== (end - start) * rowElements) {
       throw new RangeError(
@@ -197,8 +202,15 @@ export async function writeChunkedRows(
         }`,
       );
     }
-    const stored = asStoredArray(block, dtype);
-    simd?.stage(new Uint8Array(stored.buffer, stored.byteOffset, stored.byteLength), k);
+    // A block of the source's own is copied into the shuffler and cut from the copy: nothing here holds the
+    // source's array any longer, so the next block, this copy and the chunk slots are what stays alive.
+    const staged = simd?.stage(
+      new Uint8Array(block.buffer, block.byteOffset, block.byteLength),
+      ownArrays ? 0 : k,
+    );
+    const stored = staged
+      ? viewAs(dtype as NumericDtype, staged.buffer, staged.byteOffset, block.length)
+      : block;
     const cut = cutBlock(stored, start, shape, chunks, {
       shuffled: shuffleWhileCutting,
       buffer: takeBuffer,
@@ -218,7 +230,7 @@ export async function writeChunkedRows(
         },
       );
     }
-    finished = block;
+    if (!simd) finished = block;
     options.onBlock?.(end - start);
   }
 }

@@ -136,20 +136,30 @@ export class WordShuffler {
     this.scratchAt = 2 * this.areaBytes + slots * slotBytes;
   }
 
+  /** Whether `view` lies in this shuffler's memory (a block the source read into an offered area). */
+  holds(view: ArrayBufferView): boolean {
+    return view.buffer === this.memory.buffer;
+  }
+
   /** Block area 0 or 1, for the source to read into. */
   area(k: number): Uint8Array {
     return new Uint8Array(this.memory.buffer, (k % 2) * this.areaBytes, this.areaBytes);
   }
 
-  /** Makes `block` the one to cut: in place if it lies in area `k`, else copied into that area. */
-  stage(block: Uint8Array, k: number): void {
+  /**
+   * Makes `block` the one to cut: in place if it lies in area `k`, else copied into that area. Returns the
+   * staged bytes (cut from those, so that a copied block's own memory is free while it is cut).
+   */
+  stage(block: Uint8Array, k: number): Uint8Array {
     if (block.buffer === this.memory.buffer) {
       this.blockAt = block.byteOffset;
-      return;
+      return block;
     }
     if (block.byteLength > this.areaBytes) throw new RangeError("a block is larger than the shuffler's area");
     this.blockAt = (k % 2) * this.areaBytes;
-    new Uint8Array(this.memory.buffer, this.blockAt, block.byteLength).set(block);
+    const staged = new Uint8Array(this.memory.buffer, this.blockAt, block.byteLength);
+    staged.set(block);
+    return staged;
   }
 
   /** Starts a chunk shuffled into `target` (a slot, or else the scratch chunk); zeroes it when `padded`. */

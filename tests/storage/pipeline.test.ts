@@ -228,6 +228,43 @@ describe("chunk pipeline", () => {
     expect(offered[2]).toBe(blocks[0]);
   });
 
+  it("stops offering its shuffle memory to an int16 source that returns its own arrays, and cuts copies", async () => {
+    const request: ChunkedDatasetRequest = {
+      dtype: "int16",
+      shape: [96, 32],
+      chunks: [16, 32],
+      filters: defaultFilters(),
+    };
+    const sample = (r: number, c: number) => ((r * 131 + c * 7) % 2000) - 1000;
+    const dense = new Int16Array(96 * 32);
+    const offered: unknown[] = [];
+    const pool = new TaskPool(2);
+    const writer: ChunkedDatasetWriter = {
+      async writeChunk(index, encoded) {
+        const bytes = await decodeChunk(encoded, 2, request.filters);
+        dense.set(new Int16Array(bytes.buffer, bytes.byteOffset, 16 * 32), index[0]! * 16 * 32);
+      },
+    };
+    await writeChunkedRows(
+      writer,
+      request,
+      (start, end, reuse) => {
+        offered.push(reuse);
+        const own = new Int16Array((end - start) * 32);
+        for (let r = start; r < end; r++)
+          for (let c = 0; c < 32; c++) own[(r - start) * 32 + c] = sample(r, c);
+        return own;
+      },
+      { pool, blockRows: 32, name: "/x" },
+    );
+    await pool.drain();
+    expect(offered[0]).toBeInstanceOf(Int16Array); // the first block is offered an area ...
+    expect(offered.slice(1)).toEqual([undefined, undefined]); // ... then no more, once it is ignored
+    expect(Array.from(dense)).toEqual(
+      Array.from({ length: 96 * 32 }, (_, i) => sample(Math.floor(i / 32), i % 32)),
+    );
+  });
+
   it("frees a slot when its work is done: the next chunk encodes while the last one is stored", async () => {
     const pool = new TaskPool(1);
     const events: string[] = [];
