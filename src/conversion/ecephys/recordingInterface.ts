@@ -86,6 +86,11 @@ export abstract class BaseRecordingInterface<Source extends object = object> ext
     return this.recording.channels.map((c) => c.name);
   }
 
+  /** Where the series goes unless the conversion options say otherwise (LFP files: "lfp"). */
+  protected get defaultWriteAs(): WriteAs {
+    return "raw";
+  }
+
   /** The acquisition system as the source describes it: the one Device ("DeviceEcephys") of the metadata. */
   protected get device(): Omit<DeviceMetadata, "name"> {
     return { description: "no description" };
@@ -117,7 +122,7 @@ export abstract class BaseRecordingInterface<Source extends object = object> ext
     addRecordingToNwbfile(nwbfile, this.recording, metadata, {
       seriesKey: this.seriesKey,
       timing: this.getTiming(),
-      ...(options.writeAs && { writeAs: options.writeAs }),
+      writeAs: options.writeAs ?? this.defaultWriteAs,
       ...(options.stubTest !== undefined && { stubTest: options.stubTest }),
     });
   }

@@ -5,10 +5,14 @@
 import { existsSync } from "node:fs";
 import { basename, dirname, extname, join } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import { addElectrodes, type Recording, type RecordingChannel } from "../../conversion/ecephys/recording.js";
+import {
+  addElectrodes,
+  type Recording,
+  type RecordingChannel,
+  type WriteAs,
+} from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
-  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseDataInterface } from "../../conversion/interface.js";
@@ -248,12 +252,8 @@ export class AxonaLFPDataInterface extends BaseRecordingInterface<AxonaLFPDataSo
     return metadata;
   }
 
-  override addToNwbfile(
-    nwbfile: NWBFile,
-    metadata: Metadata,
-    options: RecordingConversionOptions = {},
-  ): void {
-    super.addToNwbfile(nwbfile, metadata, { ...options, writeAs: options.writeAs ?? "lfp" });
+  protected override get defaultWriteAs(): WriteAs {
+    return "lfp";
   }
 }
 

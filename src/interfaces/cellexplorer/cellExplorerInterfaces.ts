@@ -5,10 +5,9 @@
 import { statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import type { Recording } from "../../conversion/ecephys/recording.js";
+import type { Recording, WriteAs } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
-  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type Sorting } from "../../conversion/ecephys/sorting.js";
@@ -23,7 +22,6 @@ import {
   readCellExplorerUnits,
 } from "../../formats/cellexplorer/index.js";
 import { InterleavedFile } from "../../formats/interleaved.js";
-import type { NWBFile } from "../../nwb/containers/file.js";
 
 /** Latin names the NWB Inspector expects, for the common names CellExplorer sessions use. */
 const SPECIES: Readonly<Record<string, string>> = {
@@ -168,12 +166,8 @@ export class CellExplorerLFPInterface extends CellExplorerRecordingInterface {
     return sessionRecording(this.session, path, this.session.lfpSamplingRate ?? 1250);
   }
 
-  override addToNwbfile(
-    nwbfile: NWBFile,
-    metadata: Metadata,
-    options: RecordingConversionOptions = {},
-  ): void {
-    super.addToNwbfile(nwbfile, metadata, { ...options, writeAs: options.writeAs ?? "lfp" });
+  protected override get defaultWriteAs(): WriteAs {
+    return "lfp";
   }
 }
 

@@ -5,10 +5,9 @@
 import { existsSync, readdirSync } from "node:fs";
 import { basename, extname } from "node:path";
 import { type Static, type TObject, Type } from "@sinclair/typebox";
-import type { Recording, RecordingChannel } from "../../conversion/ecephys/recording.js";
+import type { Recording, RecordingChannel, WriteAs } from "../../conversion/ecephys/recording.js";
 import {
   BaseRecordingInterface,
-  type RecordingConversionOptions,
   type RecordingMetadata,
 } from "../../conversion/ecephys/recordingInterface.js";
 import { BaseSortingInterface, type SortedUnit, type Sorting } from "../../conversion/ecephys/sorting.js";
@@ -23,7 +22,6 @@ import {
   readNeuroScopeSession,
   readShankSpikes,
 } from "../../formats/neuroscope/index.js";
-import type { NWBFile } from "../../nwb/containers/file.js";
 
 const xmlOption = Type.Optional(
   Type.String({
@@ -242,12 +240,8 @@ export class NeuroScopeLFPInterface extends BaseRecordingInterface<NeuroScopeLFP
     return metadata;
   }
 
-  override addToNwbfile(
-    nwbfile: NWBFile,
-    metadata: Metadata,
-    options: RecordingConversionOptions = {},
-  ): void {
-    super.addToNwbfile(nwbfile, metadata, { ...options, writeAs: options.writeAs ?? "lfp" });
+  protected override get defaultWriteAs(): WriteAs {
+    return "lfp";
   }
 }
 
