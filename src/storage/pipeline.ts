@@ -202,8 +202,8 @@ export async function writeChunkedRows(
         }`,
       );
     }
-    // A block of the source's own is copied into the shuffler and cut from the copy: nothing here holds the
-    // source's array any longer, so the next block, this copy and the chunk slots are what stays alive.
+    // A block of the source's own is copied into the shuffler and cut from the copy (the cut reads nothing
+    // else), and it is not kept for reuse: the source's array is garbage once this iteration ends.
     const staged = simd?.stage(
       new Uint8Array(block.buffer, block.byteOffset, block.byteLength),
       ownArrays ? 0 : k,
